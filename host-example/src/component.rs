@@ -1,0 +1,196 @@
+//! Loading and instantiating the component. Compiling the `.wasm` takes most of
+//! a second; a precompiled `.cwasm` kept beside it loads in about a millisecond,
+//! so it is written once and rebuilt only when the component or engine changes.
+
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
+
+use wasmtime::component::{Component, HasSelf, Linker, Resource, ResourceTable};
+use wasmtime::{Engine, Result, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+use crate::bindings::exports::tls_connect::tls_connect::client::{Guest, TlsSocket};
+use crate::bindings::TlsConnect;
+use crate::transport::{ByteStream, Stream};
+use crate::{ConnectOptions, TlsError};
+
+/// The per-instance host state: WASI and the table of lent streams.
+pub struct HostState {
+    wasi: WasiCtx,
+    /// Resources lent to the guest, the transport streams among them.
+    pub table: ResourceTable,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// The loaded component, ready to instantiate as often as needed.
+pub struct ClientComponent {
+    engine: Engine,
+    component: Component,
+    linker: Linker<HostState>,
+}
+
+impl ClientComponent {
+    /// Loads the component at `wasm`, from its `.cwasm` when that is current.
+    pub fn load(wasm: &Path) -> Result<Self> {
+        let engine = Engine::default();
+        let component = load_precompiled(&engine, wasm)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        TlsConnect::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+        Ok(Self {
+            engine,
+            component,
+            linker,
+        })
+    }
+
+    /// A fresh instance with its own store.
+    pub fn instantiate(&self) -> Result<ClientInstance> {
+        let state = HostState {
+            wasi: WasiCtx::builder().build(),
+            table: ResourceTable::new(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        let bindings = TlsConnect::instantiate(&mut store, &self.component, &self.linker)?;
+        Ok(ClientInstance { store, bindings })
+    }
+}
+
+/// Where the precompiled form of `wasm` is kept, and the file that records what
+/// it was compiled from.
+fn cache_paths(wasm: &Path) -> (PathBuf, PathBuf) {
+    (wasm.with_extension("cwasm"), wasm.with_extension("cwasm.key"))
+}
+
+/// Identifies the `.wasm` (size and modification time) and the engine's settings.
+fn cache_key(engine: &Engine, wasm: &Path) -> Result<String> {
+    let meta = fs::metadata(wasm)?;
+    let modified = meta.modified()?.duration_since(UNIX_EPOCH)?.as_nanos();
+    let mut hasher = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    Ok(format!("{} {} {:016x}", meta.len(), modified, hasher.finish()))
+}
+
+fn load_precompiled(engine: &Engine, wasm: &Path) -> Result<Component> {
+    let (cwasm, key_file) = cache_paths(wasm);
+    let key = cache_key(engine, wasm)?;
+    if fs::read_to_string(&key_file).ok().as_deref() == Some(key.as_str()) {
+        // SAFETY: the file was written by `Engine::precompile_component` below for
+        // this exact `.wasm` and engine configuration, as the key records.
+        if let Ok(component) = unsafe { Component::deserialize_file(engine, &cwasm) } {
+            return Ok(component);
+        }
+    }
+    let bytes = engine.precompile_component(&fs::read(wasm)?)?;
+    // Written under a unique name and renamed, so parallel tests never see half a file.
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let unique = format!("{}.{}", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed));
+    let tmp = cwasm.with_extension(format!("cwasm.tmp{unique}"));
+    fs::write(&tmp, &bytes)?;
+    fs::rename(&tmp, &cwasm)?;
+    let tmp_key = key_file.with_extension(format!("key.tmp{unique}"));
+    fs::write(&tmp_key, &key)?;
+    fs::rename(&tmp_key, &key_file)?;
+    // SAFETY: these bytes were just produced by this engine.
+    unsafe { Component::deserialize(engine, &bytes) }
+}
+
+/// One instance of the component: its store and its exports.
+pub struct ClientInstance {
+    store: Store<HostState>,
+    bindings: TlsConnect,
+}
+
+/// Shorthand for a guest call whose WIT result is `result<T, tls-error>`.
+pub type TlsResult<T> = Result<std::result::Result<T, TlsError>>;
+
+impl ClientInstance {
+    fn client(&self) -> &Guest {
+        self.bindings.tls_connect_tls_connect_client()
+    }
+
+    /// Lends a stream the caller opened, for `ConnectOptions::socket`.
+    pub fn lend(&mut self, stream: impl ByteStream + 'static) -> Result<Resource<Stream>> {
+        Ok(self.store.data_mut().table.push(Stream::new(stream))?)
+    }
+
+    /// `tls.connect()`, attached: the guest opens the transport and does its own I/O.
+    pub fn connect(&mut self, options: ConnectOptions) -> TlsResult<TlsSocket> {
+        let client = self.client().clone();
+        client.call_connect(&mut self.store, &options)
+    }
+
+    /// `tls.connect()`, sans-IO: the host moves the bytes.
+    pub fn start(&mut self, options: ConnectOptions) -> TlsResult<TlsSocket> {
+        let client = self.client().clone();
+        client.call_start(&mut self.store, &options)
+    }
+
+    /// Calls into one socket's methods.
+    pub fn socket<'a>(&'a mut self, socket: &'a TlsSocket) -> SocketCalls<'a> {
+        SocketCalls {
+            instance: self,
+            socket,
+        }
+    }
+}
+
+/// The methods of one `tls-socket`, as plain Rust calls.
+pub struct SocketCalls<'a> {
+    instance: &'a mut ClientInstance,
+    socket: &'a TlsSocket,
+}
+
+macro_rules! socket_call {
+    ($(#[$doc:meta])* $name:ident => $call:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty) => {
+        $(#[$doc])*
+        pub fn $name(&mut self, $($arg: $ty),*) -> Result<$ret> {
+            let client = self.instance.client().clone();
+            client.tls_socket().$call(&mut self.instance.store, *self.socket, $($arg),*)
+        }
+    };
+}
+
+impl SocketCalls<'_> {
+    socket_call!(/// `socket.authorized`.
+        authorized => call_authorized() -> bool);
+    socket_call!(/// `socket.authorizationError`.
+        authorization_error => call_authorization_error() -> Option<String>);
+    socket_call!(/// `socket.alpnProtocol` (`None` is `false`).
+        alpn_protocol => call_alpn_protocol() -> Option<String>);
+    socket_call!(/// `socket.servername` (`None` is `false`).
+        servername => call_servername() -> Option<String>);
+    socket_call!(/// `socket.getProtocol()`.
+        get_protocol => call_get_protocol() -> Option<String>);
+    socket_call!(/// `socket.getCipher()`.
+        get_cipher => call_get_cipher() -> Option<crate::Cipher>);
+    socket_call!(/// `socket.getPeerCertificate(detailed)`.
+        get_peer_certificate => call_get_peer_certificate(detailed: bool) -> Option<Vec<crate::PeerCertificate>>);
+    socket_call!(/// `socket.write(data)`.
+        write => call_write(data: &[u8]) -> std::result::Result<(), TlsError>);
+    socket_call!(/// Attached: block for data; empty means the server ended.
+        read => call_read(max_len: u32) -> std::result::Result<Vec<u8>, TlsError>);
+    socket_call!(/// `socket.end()`.
+        end => call_end() -> std::result::Result<(), TlsError>);
+    socket_call!(/// `socket.destroy()`.
+        destroy => call_destroy() -> ());
+    socket_call!(/// Sans-IO: hand in received bytes.
+        feed => call_feed(data: &[u8]) -> std::result::Result<crate::Fed, TlsError>);
+    socket_call!(/// Sans-IO: the transport ended.
+        feed_end => call_feed_end() -> std::result::Result<crate::Fed, TlsError>);
+    socket_call!(/// Sans-IO: bytes to send now.
+        take_outgoing => call_take_outgoing() -> Vec<u8>);
+    socket_call!(/// Sans-IO: whether to end the transport's write side now.
+        wants_write_end => call_wants_write_end() -> bool);
+}

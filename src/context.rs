@@ -1,0 +1,280 @@
+//! The secure context: Node's `createSecureContext` options (ca, cert, key,
+//! passphrase, ciphers, versions) and ALPN turned into a rustls `ClientConfig`.
+
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{ClientConfig, SupportedProtocolVersion};
+
+use crate::names::{select_suites, Version};
+use crate::options::{AlpnProtocols, ConnectOptions, KeyEntry};
+use crate::verify::{certificates_in, AcceptChainVerifier, TrustStore};
+use crate::TlsError;
+
+/// What a connection needs from its secure context: the rustls config and the
+/// trust store its chain is judged against.
+#[derive(Debug, Clone)]
+pub struct SecureContext {
+    /// The rustls configuration.
+    pub config: Arc<ClientConfig>,
+    /// The trusted roots.
+    pub trust: TrustStore,
+}
+
+impl SecureContext {
+    /// Builds the context from the options, applying Node's defaults and checks.
+    /// `send_sni` turns the SNI extension on (Node sends it only for `servername`).
+    pub fn from_options(options: &ConnectOptions, send_sni: bool) -> Result<Self, TlsError> {
+        let base = rustls::crypto::ring::default_provider();
+        let cipher_suites = select_suites(options.ciphers.as_deref(), &base.cipher_suites)?;
+        let provider = Arc::new(CryptoProvider {
+            cipher_suites,
+            ..base
+        });
+        let versions = protocol_versions(options)?;
+        let verifier = AcceptChainVerifier::new(provider.signature_verification_algorithms);
+        let builder = ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&versions)
+            .map_err(|_| no_ciphers_available())?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier));
+        let mut config = match client_identity(options)? {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| TlsError::new("ERR_OSSL_X509_KEY_VALUES_MISMATCH", e.to_string()))?,
+            None => builder.with_no_client_auth(),
+        };
+        config.enable_sni = send_sni;
+        if let Some(alpn) = &options.alpn_protocols {
+            config.alpn_protocols = alpn_list(alpn)?;
+        }
+        Ok(Self {
+            config: Arc::new(config),
+            trust: TrustStore::from_ca(options.ca.as_deref()),
+        })
+    }
+}
+
+/// The versions rustls may use within Node's `minVersion`..`maxVersion`
+/// (default TLSv1.2..TLSv1.3). rustls has no TLS 1.0 or 1.1: a range that holds
+/// only those fails as OpenSSL does when no version is left.
+fn protocol_versions(
+    options: &ConnectOptions,
+) -> Result<Vec<&'static SupportedProtocolVersion>, TlsError> {
+    let min = match &options.min_version {
+        Some(name) => Version::parse(name, "minimum")?,
+        None => Version::Tls12,
+    };
+    let max = match &options.max_version {
+        Some(name) => Version::parse(name, "maximum")?,
+        None => Version::Tls13,
+    };
+    let mut versions = Vec::new();
+    if min <= Version::Tls13 && Version::Tls13 <= max {
+        versions.push(&rustls::version::TLS13);
+    }
+    if min <= Version::Tls12 && Version::Tls12 <= max {
+        versions.push(&rustls::version::TLS12);
+    }
+    if versions.is_empty() {
+        return Err(TlsError::new(
+            "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
+            "error:0A0000BF:SSL routines::no protocols available",
+        ));
+    }
+    Ok(versions)
+}
+
+/// OpenSSL's error when no offered suite fits the allowed versions.
+fn no_ciphers_available() -> TlsError {
+    TlsError::new(
+        "ERR_SSL_NO_CIPHERS_AVAILABLE",
+        "error:0A0000B5:SSL routines::no ciphers available",
+    )
+}
+
+/// The client certificate chain and key, when both are given. A key is decoded
+/// whenever given, as Node's `setKey` throws on a bad one; Node accepts a key
+/// without a certificate or the reverse, and OpenSSL then sends no certificate.
+fn client_identity(
+    options: &ConnectOptions,
+) -> Result<Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>, TlsError> {
+    let key = match options.key.as_deref().and_then(<[KeyEntry]>::first) {
+        Some(entry) => Some(private_key(entry, options.passphrase.as_deref())?),
+        None => None,
+    };
+    let chain: Vec<_> = options
+        .cert
+        .iter()
+        .flatten()
+        .flat_map(|item| certificates_in(item.as_bytes()))
+        .collect();
+    Ok(key.filter(|_| !chain.is_empty()).map(|key| (chain, key)))
+}
+
+/// Decodes one PEM private key: PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with
+/// the entry's passphrase, else the `passphrase` option.
+fn private_key(
+    entry: &KeyEntry,
+    passphrase: Option<&str>,
+) -> Result<PrivateKeyDer<'static>, TlsError> {
+    let pem = entry.pem.as_bytes();
+    if let Ok(text) = std::str::from_utf8(pem) {
+        if let Ok((label, document)) = pkcs8::SecretDocument::from_pem(text.trim()) {
+            if label == "ENCRYPTED PRIVATE KEY" {
+                return decrypt_pkcs8(document.as_bytes(), entry.passphrase.as_deref().or(passphrase));
+            }
+        }
+    }
+    PrivateKeyDer::from_pem_slice(pem).map_err(|_| {
+        TlsError::new(
+            "ERR_OSSL_UNSUPPORTED",
+            "error:1E08010C:DECODER routines::unsupported",
+        )
+    })
+}
+
+/// Decrypts an encrypted PKCS#8 key; a wrong or missing passphrase is OpenSSL's
+/// "bad decrypt".
+fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<PrivateKeyDer<'static>, TlsError> {
+    let bad_decrypt = || {
+        TlsError::new(
+            "ERR_OSSL_BAD_DECRYPT",
+            "error:1C800064:Provider routines::bad decrypt",
+        )
+    };
+    let info = pkcs8::EncryptedPrivateKeyInfo::try_from(der).map_err(|_| bad_decrypt())?;
+    let document = info
+        .decrypt(passphrase.ok_or_else(bad_decrypt)?)
+        .map_err(|_| bad_decrypt())?;
+    Ok(PrivateKeyDer::Pkcs8(document.as_bytes().to_vec().into()))
+}
+
+/// Node's `ALPNProtocols` as a list of protocol names, with Node's checks.
+pub fn alpn_list(alpn: &AlpnProtocols) -> Result<Vec<Vec<u8>>, TlsError> {
+    let names: Vec<Vec<u8>> = match alpn {
+        AlpnProtocols::Names(names) => names.iter().map(|n| n.as_bytes().to_vec()).collect(),
+        AlpnProtocols::Buffers(buffers) => buffers.clone(),
+        AlpnProtocols::Wire(wire) => return parse_wire(wire),
+    };
+    for (index, name) in names.iter().enumerate() {
+        if name.len() > 255 {
+            return Err(TlsError::new(
+                "ERR_OUT_OF_RANGE",
+                format!(
+                    "The byte length of the protocol at index {index} exceeds the maximum length. It must be <= 255. Received {}",
+                    name.len()
+                ),
+            ));
+        }
+    }
+    Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
+}
+
+/// Splits ALPN wire format (`\x08http/1.1\x02h2`) into names.
+fn parse_wire(mut wire: &[u8]) -> Result<Vec<Vec<u8>>, TlsError> {
+    let mut names = Vec::new();
+    while let Some((&len, rest)) = wire.split_first() {
+        let len = usize::from(len);
+        if len == 0 || rest.len() < len {
+            return Err(TlsError::invalid_arg_value(
+                "ALPNProtocols",
+                "a malformed wire-format buffer",
+            ));
+        }
+        names.push(rest[..len].to_vec());
+        wire = &rest[len..];
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Pem;
+
+    #[test]
+    fn alpn_forms_agree() {
+        let wire = b"\x08http/1.1\x08http/1.0".to_vec();
+        let from_wire = alpn_list(&AlpnProtocols::Wire(wire)).unwrap();
+        let from_names = alpn_list(&AlpnProtocols::Names(vec![
+            "http/1.1".into(),
+            "http/1.0".into(),
+        ]))
+        .unwrap();
+        assert_eq!(from_wire, from_names);
+        assert_eq!(from_wire, vec![b"http/1.1".to_vec(), b"http/1.0".to_vec()]);
+    }
+
+    #[test]
+    fn alpn_name_over_255_bytes_is_out_of_range() {
+        let err = alpn_list(&AlpnProtocols::Names(vec!["a".repeat(256)])).unwrap_err();
+        assert_eq!(err.code, "ERR_OUT_OF_RANGE");
+        assert_eq!(
+            err.message,
+            "The byte length of the protocol at index 0 exceeds the maximum length. It must be <= 255. Received 256"
+        );
+    }
+
+    #[test]
+    fn versions_below_tls12_only_leave_no_protocol() {
+        let options = ConnectOptions {
+            max_version: Some("TLSv1.1".into()),
+            ..Default::default()
+        };
+        let err = SecureContext::from_options(&options, false).unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_NO_PROTOCOLS_AVAILABLE");
+        let options = ConnectOptions {
+            min_version: Some("TLSv1".into()),
+            max_version: Some("TLSv1.2".into()),
+            ..Default::default()
+        };
+        assert_eq!(protocol_versions(&options).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn garbage_key_is_unsupported_even_without_a_cert() {
+        let options = ConnectOptions {
+            key: Some(vec![KeyEntry {
+                pem: Pem::Text("garbage".into()),
+                passphrase: None,
+            }]),
+            ..Default::default()
+        };
+        let err = SecureContext::from_options(&options, false).unwrap_err();
+        assert_eq!(err.code, "ERR_OSSL_UNSUPPORTED");
+        assert_eq!(err.message, "error:1E08010C:DECODER routines::unsupported");
+    }
+
+    /// An encrypted PKCS#8 key made by openssl decrypts with its passphrase only.
+    #[test]
+    fn encrypted_pkcs8_key_needs_its_passphrase() {
+        let dir = std::env::temp_dir().join(format!("tls-connect-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key.pem");
+        let status = std::process::Command::new("openssl")
+            .args(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args(["-aes-256-cbc", "-pass", "pass:s3cret", "-out"])
+            .arg(&path)
+            .status()
+            .expect("openssl runs");
+        assert!(status.success());
+        let pem = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(pem.contains("ENCRYPTED PRIVATE KEY"));
+        let entry = |passphrase: Option<&str>| KeyEntry {
+            pem: Pem::Text(pem.clone()),
+            passphrase: passphrase.map(str::to_owned),
+        };
+        assert!(matches!(
+            private_key(&entry(Some("s3cret")), None).unwrap(),
+            PrivateKeyDer::Pkcs8(_)
+        ));
+        assert!(private_key(&entry(None), Some("s3cret")).is_ok());
+        let err = private_key(&entry(None), Some("wrong")).unwrap_err();
+        assert_eq!(err.code, "ERR_OSSL_BAD_DECRYPT");
+        assert_eq!(private_key(&entry(None), None).unwrap_err().code, "ERR_OSSL_BAD_DECRYPT");
+    }
+}

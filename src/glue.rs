@@ -1,0 +1,280 @@
+//! The component glue: the one place where wit-bindgen types meet the engine.
+//! It converts WIT records to engine types and back, and implements the engine's
+//! `Transport` for the imported `duplex`. No Node rule lives here.
+
+use std::cell::RefCell;
+
+use crate::connection::{CipherInfo, Connection, Fed};
+use crate::options::{self, ConnectOptions, Target};
+use crate::transport::{Attached, Transport};
+use crate::TlsError;
+
+wit_bindgen::generate!({
+    path: "wit",
+    world: "tls-connect",
+});
+
+use exports::tls_connect::tls_connect::client;
+use tls_connect::tls_connect::transport as wit_transport;
+use tls_connect::tls_connect::types as wit;
+
+struct Component;
+
+export!(Component);
+
+impl client::Guest for Component {
+    type TlsSocket = Socket;
+
+    fn connect(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
+        let (options, socket) = engine_options(options);
+        let attached = (|| {
+            let conn = Connection::new(&options)?;
+            let duplex = match socket {
+                Some(duplex) => duplex,
+                None => open(&options.target()?)?,
+            };
+            Attached::connect(conn, Duplex(duplex))
+        })()
+        .map_err(wit_error)?;
+        Ok(client::TlsSocket::new(Socket {
+            mode: RefCell::new(Mode::Attached(Box::new(attached))),
+        }))
+    }
+
+    fn start(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
+        let (options, _socket) = engine_options(options);
+        let conn = Connection::new(&options).map_err(wit_error)?;
+        Ok(client::TlsSocket::new(Socket {
+            mode: RefCell::new(Mode::SansIo(conn)),
+        }))
+    }
+}
+
+/// Opens the transport Node's options name.
+fn open(target: &Target) -> Result<wit_transport::Duplex, TlsError> {
+    match target {
+        Target::Tcp { host, port } => wit_transport::open_tcp(host, *port),
+        Target::Unix { path } => wit_transport::open_unix(path),
+    }
+    .map_err(io_error)
+}
+
+enum Mode {
+    SansIo(Connection),
+    Attached(Box<Attached<Duplex>>),
+}
+
+/// The exported `tls-socket` resource.
+pub struct Socket {
+    mode: RefCell<Mode>,
+}
+
+impl Socket {
+    fn with_conn<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
+        match &*self.mode.borrow() {
+            Mode::SansIo(conn) => f(conn),
+            Mode::Attached(attached) => f(attached.connection()),
+        }
+    }
+
+    fn sans_io<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R, TlsError>) -> Result<R, wit::TlsError> {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => f(conn).map_err(wit_error),
+            Mode::Attached(_) => Err(wit_error(TlsError::invalid_state(
+                "This method drives a sans-IO socket; the socket was made by connect()",
+            ))),
+        }
+    }
+}
+
+impl client::GuestTlsSocket for Socket {
+    fn authorized(&self) -> bool {
+        self.with_conn(Connection::authorized)
+    }
+
+    fn authorization_error(&self) -> Option<String> {
+        self.with_conn(Connection::authorization_error)
+    }
+
+    fn alpn_protocol(&self) -> Option<String> {
+        self.with_conn(Connection::alpn_protocol)
+    }
+
+    fn servername(&self) -> Option<String> {
+        self.with_conn(Connection::servername)
+    }
+
+    fn get_protocol(&self) -> Option<String> {
+        self.with_conn(Connection::protocol)
+    }
+
+    fn get_cipher(&self) -> Option<wit::Cipher> {
+        self.with_conn(Connection::cipher).map(wit_cipher)
+    }
+
+    fn get_peer_certificate(&self, detailed: bool) -> Option<Vec<wit::PeerCertificate>> {
+        self.with_conn(|c| c.peer_certificates(detailed))
+            .map(|chain| chain.into_iter().map(wit_certificate).collect())
+    }
+
+    fn write(&self, data: Vec<u8>) -> Result<(), wit::TlsError> {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.write(&data),
+            Mode::Attached(attached) => attached.write(&data),
+        }
+        .map_err(wit_error)
+    }
+
+    fn read(&self, max_len: u32) -> Result<Vec<u8>, wit::TlsError> {
+        match &mut *self.mode.borrow_mut() {
+            Mode::Attached(attached) => attached.read(max_len as usize).map_err(wit_error),
+            Mode::SansIo(_) => Err(wit_error(TlsError::invalid_state(
+                "read() is for sockets made by connect(); a sans-IO socket returns data from feed()",
+            ))),
+        }
+    }
+
+    fn end(&self) -> Result<(), wit::TlsError> {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.end(),
+            Mode::Attached(attached) => attached.end(),
+        }
+        .map_err(wit_error)
+    }
+
+    fn destroy(&self) {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.destroy(),
+            Mode::Attached(attached) => attached.destroy(),
+        }
+    }
+
+    fn feed(&self, data: Vec<u8>) -> Result<wit::Fed, wit::TlsError> {
+        self.sans_io(|conn| conn.feed(&data)).map(wit_fed)
+    }
+
+    fn feed_end(&self) -> Result<wit::Fed, wit::TlsError> {
+        self.sans_io(Connection::feed_end).map(wit_fed)
+    }
+
+    fn take_outgoing(&self) -> Vec<u8> {
+        self.sans_io(|conn| Ok(conn.take_outgoing())).unwrap_or_default()
+    }
+
+    fn wants_write_end(&self) -> bool {
+        self.sans_io(|conn| Ok(conn.wants_write_end())).unwrap_or(false)
+    }
+}
+
+/// The imported duplex as the engine's transport.
+struct Duplex(wit_transport::Duplex);
+
+impl Transport for Duplex {
+    fn read(&mut self, max_len: usize) -> Result<Vec<u8>, TlsError> {
+        let max_len = u32::try_from(max_len).unwrap_or(u32::MAX);
+        self.0.read(max_len).map_err(io_error)
+    }
+
+    fn write(&mut self, data: &[u8]) -> Result<(), TlsError> {
+        self.0.write(data).map_err(io_error)
+    }
+
+    fn shutdown(&mut self) -> Result<(), TlsError> {
+        self.0.shutdown().map_err(io_error)
+    }
+
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transport::Duplex>) {
+    let options = ConnectOptions {
+        host: o.host,
+        port: o.port,
+        path: o.path,
+        servername: o.servername,
+        reject_unauthorized: o.reject_unauthorized,
+        ca: o.ca.map(|items| items.into_iter().map(engine_pem).collect()),
+        cert: o.cert.map(|items| items.into_iter().map(engine_pem).collect()),
+        key: o.key.map(|keys| {
+            keys.into_iter()
+                .map(|k| options::KeyEntry {
+                    pem: engine_pem(k.pem),
+                    passphrase: k.passphrase,
+                })
+                .collect()
+        }),
+        passphrase: o.passphrase,
+        ciphers: o.ciphers,
+        min_version: o.min_version,
+        max_version: o.max_version,
+        alpn_protocols: o.alpn_protocols.map(|alpn| match alpn {
+            wit::AlpnProtocols::Names(n) => options::AlpnProtocols::Names(n),
+            wit::AlpnProtocols::Buffers(b) => options::AlpnProtocols::Buffers(b),
+            wit::AlpnProtocols::Wire(w) => options::AlpnProtocols::Wire(w),
+        }),
+        allow_half_open: o.allow_half_open,
+    };
+    (options, o.socket)
+}
+
+fn engine_pem(pem: wit::Pem) -> options::Pem {
+    match pem {
+        wit::Pem::Text(text) => options::Pem::Text(text),
+        wit::Pem::Bytes(bytes) => options::Pem::Bytes(bytes),
+    }
+}
+
+fn wit_error(err: TlsError) -> wit::TlsError {
+    wit::TlsError {
+        code: err.code,
+        message: err.message,
+        reason: err.reason,
+        host: err.host,
+    }
+}
+
+fn io_error(err: wit_transport::IoError) -> TlsError {
+    TlsError::new(err.code, err.message)
+}
+
+fn wit_fed(fed: Fed) -> wit::Fed {
+    wit::Fed {
+        secure_connect: fed.secure_connect,
+        data: fed.data,
+        end: fed.end,
+    }
+}
+
+fn wit_cipher(c: CipherInfo) -> wit::Cipher {
+    wit::Cipher {
+        name: c.name,
+        standard_name: c.standard_name,
+        version: c.version,
+    }
+}
+
+fn wit_certificate(c: crate::certinfo::PeerCertificate) -> wit::PeerCertificate {
+    wit::PeerCertificate {
+        subject: c.subject,
+        issuer: c.issuer,
+        subjectaltname: c.subjectaltname,
+        info_access: c.info_access,
+        ca: c.ca,
+        bits: c.bits,
+        modulus: c.modulus,
+        exponent: c.exponent,
+        pubkey: c.pubkey,
+        asn1_curve: c.asn1_curve,
+        nist_curve: c.nist_curve,
+        valid_from: c.valid_from,
+        valid_to: c.valid_to,
+        fingerprint: c.fingerprint,
+        fingerprint256: c.fingerprint256,
+        fingerprint512: c.fingerprint512,
+        ext_key_usage: c.ext_key_usage,
+        serial_number: c.serial_number,
+        raw: c.raw,
+    }
+}

@@ -1,0 +1,27 @@
+//! tls-connect: Node.js's `tls.connect()` client as a WebAssembly component.
+//!
+//! The engine (every module but `glue`) is plain Rust: Node's option rules turned
+//! into a rustls configuration ([`options`], [`context`], [`names`]), a sans-IO
+//! connection ([`connection`]) with an attached driver ([`transport`]),
+//! OpenSSL-shaped verification ([`verify`], [`identity`]), Node's certificate
+//! object ([`certinfo`]) and Node's error codes ([`error`], [`alert`]). It builds
+//! and is tested natively. `glue` is the only module that sees wit-bindgen types;
+//! it exists only in the wasm build.
+
+pub mod alert;
+pub mod certinfo;
+pub mod connection;
+pub mod context;
+pub mod error;
+pub mod identity;
+pub mod names;
+pub mod options;
+pub mod transport;
+pub mod verify;
+
+#[cfg(target_arch = "wasm32")]
+mod glue;
+
+pub use connection::{Connection, Fed};
+pub use error::TlsError;
+pub use options::ConnectOptions;

@@ -1,0 +1,256 @@
+//! Name tables: protocol versions and cipher suites under the names Node and
+//! OpenSSL use, mapped to what rustls offers.
+
+use rustls::{CipherSuite, ProtocolVersion, SupportedCipherSuite};
+
+use crate::TlsError;
+
+/// A TLS version as Node names it, ordered oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    /// 'TLSv1'
+    Tls10,
+    /// 'TLSv1.1'
+    Tls11,
+    /// 'TLSv1.2'
+    Tls12,
+    /// 'TLSv1.3'
+    Tls13,
+}
+
+impl Version {
+    /// Parses a `minVersion`/`maxVersion` value; `bound` is "minimum" or "maximum"
+    /// for Node's error message.
+    pub fn parse(name: &str, bound: &str) -> Result<Self, TlsError> {
+        match name {
+            "TLSv1" => Ok(Version::Tls10),
+            "TLSv1.1" => Ok(Version::Tls11),
+            "TLSv1.2" => Ok(Version::Tls12),
+            "TLSv1.3" => Ok(Version::Tls13),
+            _ => Err(TlsError::new(
+                "ERR_TLS_INVALID_PROTOCOL_VERSION",
+                format!("\"{name}\" is not a valid {bound} TLS protocol version"),
+            )),
+        }
+    }
+}
+
+/// Node's name for a negotiated protocol version (`getProtocol()`).
+pub fn protocol_name(version: ProtocolVersion) -> String {
+    match version {
+        ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
+        ProtocolVersion::TLSv1_2 => "TLSv1.2".to_owned(),
+        ProtocolVersion::TLSv1_1 => "TLSv1.1".to_owned(),
+        ProtocolVersion::TLSv1_0 => "TLSv1".to_owned(),
+        _ => "unknown".to_owned(),
+    }
+}
+
+/// One cipher suite rustls can offer, with its OpenSSL and IANA names and the
+/// attributes OpenSSL's cipher-list keywords select on.
+struct SuiteName {
+    id: u16,
+    openssl: &'static str,
+    iana: &'static str,
+    /// ECDSA (true) or RSA (false) authentication; TLS 1.3 suites have none.
+    ecdsa: bool,
+    aead: &'static str,
+}
+
+/// Every suite of rustls's ring provider. TLS 1.3 suites first.
+const SUITES: &[SuiteName] = &[
+    SuiteName { id: 0x1301, openssl: "TLS_AES_128_GCM_SHA256", iana: "TLS_AES_128_GCM_SHA256", ecdsa: false, aead: "AES128GCM" },
+    SuiteName { id: 0x1302, openssl: "TLS_AES_256_GCM_SHA384", iana: "TLS_AES_256_GCM_SHA384", ecdsa: false, aead: "AES256GCM" },
+    SuiteName { id: 0x1303, openssl: "TLS_CHACHA20_POLY1305_SHA256", iana: "TLS_CHACHA20_POLY1305_SHA256", ecdsa: false, aead: "CHACHA20" },
+    SuiteName { id: 0xC02B, openssl: "ECDHE-ECDSA-AES128-GCM-SHA256", iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", ecdsa: true, aead: "AES128GCM" },
+    SuiteName { id: 0xC02C, openssl: "ECDHE-ECDSA-AES256-GCM-SHA384", iana: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", ecdsa: true, aead: "AES256GCM" },
+    SuiteName { id: 0xCCA9, openssl: "ECDHE-ECDSA-CHACHA20-POLY1305", iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", ecdsa: true, aead: "CHACHA20" },
+    SuiteName { id: 0xC02F, openssl: "ECDHE-RSA-AES128-GCM-SHA256", iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ecdsa: false, aead: "AES128GCM" },
+    SuiteName { id: 0xC030, openssl: "ECDHE-RSA-AES256-GCM-SHA384", iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ecdsa: false, aead: "AES256GCM" },
+    SuiteName { id: 0xCCA8, openssl: "ECDHE-RSA-CHACHA20-POLY1305", iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", ecdsa: false, aead: "CHACHA20" },
+];
+
+fn is_tls13(id: u16) -> bool {
+    id >> 8 == 0x13
+}
+
+fn entry(id: u16) -> Option<&'static SuiteName> {
+    SUITES.iter().find(|s| s.id == id)
+}
+
+/// `getCipher().name` and `.standardName` for a negotiated suite.
+pub fn cipher_names(suite: CipherSuite) -> (String, String) {
+    let id = u16::from(suite);
+    match entry(id) {
+        Some(s) => (s.openssl.to_owned(), s.iana.to_owned()),
+        None => {
+            let fallback = format!("{suite:?}");
+            (fallback.clone(), fallback)
+        }
+    }
+}
+
+/// The guest's default preference: ChaCha20-Poly1305 first, because in wasm it runs
+/// about four times faster than AES-GCM (DESIGN.md), then Node's AES order.
+const DEFAULT_ORDER: &[u16] = &[
+    0x1303, 0x1302, 0x1301, // TLS 1.3
+    0xCCA9, 0xCCA8, 0xC02B, 0xC02F, 0xC02C, 0xC030, // TLS 1.2
+];
+
+/// Orders and filters `available` per Node's `ciphers` option (OpenSSL cipher-list
+/// syntax; `TLS_` names choose the TLS 1.3 suites). `None`: the guest's default.
+///
+/// Understood: exact OpenSSL and IANA names, `!`/`-` exclusions, and the keywords
+/// DEFAULT, ALL, HIGH, ECDHE, EECDH, aECDSA, ECDSA, aRSA, AESGCM, AES128, AES256,
+/// CHACHA20. Other tokens select nothing, as OpenSSL ignores unknown names in a list.
+pub fn select_suites(
+    ciphers: Option<&str>,
+    available: &[SupportedCipherSuite],
+) -> Result<Vec<SupportedCipherSuite>, TlsError> {
+    let order = match ciphers {
+        None => DEFAULT_ORDER.to_vec(),
+        Some("") => {
+            return Err(TlsError::invalid_arg_value("ciphers", "''"));
+        }
+        Some(list) => parse_cipher_list(list)?,
+    };
+    Ok(order
+        .iter()
+        .filter_map(|id| {
+            available
+                .iter()
+                .find(|s| u16::from(s.suite()) == *id)
+                .copied()
+        })
+        .collect())
+}
+
+/// The suite ids a cipher list selects, in order. TLS 1.3 suites default to
+/// `DEFAULT_ORDER`'s when the list names none, as Node keeps OpenSSL's TLS 1.3 list.
+fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
+    let mut tls12: Vec<u16> = Vec::new();
+    let mut tls13: Vec<u16> = Vec::new();
+    let mut excluded: Vec<u16> = Vec::new();
+    let mut named_tls13 = false;
+    for token in list.split([':', ',', ' ']).filter(|t| !t.is_empty()) {
+        let (negated, name) = match token.strip_prefix(['!', '-']) {
+            Some(rest) => (true, rest),
+            None => (false, token.strip_prefix('+').unwrap_or(token)),
+        };
+        if name.starts_with("TLS_") && !negated {
+            named_tls13 = true;
+            if let Some(s) = SUITES.iter().find(|s| is_tls13(s.id) && s.iana == name) {
+                tls13.push(s.id);
+            }
+            continue;
+        }
+        for id in keyword_suites(name) {
+            if negated {
+                excluded.push(id);
+            } else if !tls12.contains(&id) {
+                tls12.push(id);
+            }
+        }
+    }
+    if !named_tls13 {
+        tls13 = DEFAULT_ORDER.iter().copied().filter(|id| is_tls13(*id)).collect();
+    }
+    tls12.retain(|id| !excluded.contains(id));
+    if tls12.is_empty() && tls13.is_empty() {
+        return Err(no_cipher_match());
+    }
+    tls13.extend(tls12);
+    Ok(tls13)
+}
+
+/// The TLS 1.2 suites one cipher-list token stands for.
+fn keyword_suites(name: &str) -> Vec<u16> {
+    let tls12 = SUITES.iter().filter(|s| !is_tls13(s.id));
+    let pick = |keep: &dyn Fn(&SuiteName) -> bool| -> Vec<u16> {
+        SUITES
+            .iter()
+            .filter(|s| !is_tls13(s.id) && keep(s))
+            .map(|s| s.id)
+            .collect()
+    };
+    match name {
+        "DEFAULT" | "ALL" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AEAD" => {
+            DEFAULT_ORDER.iter().copied().filter(|id| !is_tls13(*id)).collect()
+        }
+        "aECDSA" | "ECDSA" => pick(&|s| s.ecdsa),
+        "aRSA" | "RSA" => pick(&|s| !s.ecdsa),
+        "AESGCM" => pick(&|s| s.aead.starts_with("AES")),
+        "AES128" => pick(&|s| s.aead == "AES128GCM"),
+        "AES256" => pick(&|s| s.aead == "AES256GCM"),
+        "CHACHA20" => pick(&|s| s.aead == "CHACHA20"),
+        exact => tls12
+            .filter(|s| s.openssl == exact || s.iana == exact)
+            .map(|s| s.id)
+            .collect(),
+    }
+}
+
+/// OpenSSL's "no cipher match", as Node reports it.
+pub fn no_cipher_match() -> TlsError {
+    TlsError::new(
+        "ERR_SSL_NO_CIPHER_MATCH",
+        "error:0A0000B9:SSL routines::no cipher match",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &str) -> Vec<u16> {
+        parse_cipher_list(list).unwrap()
+    }
+
+    #[test]
+    fn exact_names_keep_their_order_after_default_tls13() {
+        let got = ids("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305");
+        assert_eq!(got, vec![0x1303, 0x1302, 0x1301, 0xC02F, 0xCCA9]);
+    }
+
+    #[test]
+    fn tls_names_replace_the_tls13_list() {
+        let got = ids("TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES256-GCM-SHA384");
+        assert_eq!(got, vec![0x1301, 0xC030]);
+    }
+
+    #[test]
+    fn exclusions_remove_suites() {
+        let got = ids("HIGH:!CHACHA20:!aECDSA");
+        assert_eq!(got, vec![0x1303, 0x1302, 0x1301, 0xC02F, 0xC030]);
+    }
+
+    #[test]
+    fn unknown_names_are_ignored_but_nothing_matching_fails() {
+        assert_eq!(ids("FOO:ECDHE-ECDSA-AES128-GCM-SHA256").last(), Some(&0xC02B));
+        let err = parse_cipher_list("TLS_BOGUS").unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_NO_CIPHER_MATCH");
+        assert_eq!(err.message, "error:0A0000B9:SSL routines::no cipher match");
+    }
+
+    #[test]
+    fn default_offers_chacha_first() {
+        let provider = rustls::crypto::ring::default_provider();
+        let suites = select_suites(None, &provider.cipher_suites).unwrap();
+        assert_eq!(
+            suites[0].suite(),
+            CipherSuite::TLS13_CHACHA20_POLY1305_SHA256
+        );
+        assert_eq!(suites.len(), provider.cipher_suites.len());
+    }
+
+    #[test]
+    fn version_names_follow_node() {
+        assert_eq!(Version::parse("TLSv1.2", "minimum").unwrap(), Version::Tls12);
+        let err = Version::parse("TLSv9", "minimum").unwrap_err();
+        assert_eq!(err.code, "ERR_TLS_INVALID_PROTOCOL_VERSION");
+        assert_eq!(
+            err.message,
+            "\"TLSv9\" is not a valid minimum TLS protocol version"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Node's `tls.connect()` options: the engine's copy of them, Node's defaults, and
+//! Node's validation. Every host hands its options here, so every host applies
+//! the same rules.
+
+use crate::TlsError;
+
+/// PEM data given as text or as bytes (a JavaScript string or a Buffer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pem {
+    /// PEM text.
+    Text(String),
+    /// PEM text as bytes.
+    Bytes(Vec<u8>),
+}
+
+impl Pem {
+    /// The PEM bytes, whichever form they came in.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Pem::Text(text) => text.as_bytes(),
+            Pem::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// One private key and, optionally, its own passphrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// The PEM-encoded key.
+    pub pem: Pem,
+    /// The passphrase for this key; falls back to `ConnectOptions::passphrase`.
+    pub passphrase: Option<String>,
+}
+
+/// Node's `ALPNProtocols` in its three accepted forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlpnProtocols {
+    /// An array of strings.
+    Names(Vec<String>),
+    /// An array of Buffers.
+    Buffers(Vec<Vec<u8>>),
+    /// One Buffer in wire format (length-prefixed names).
+    Wire(Vec<u8>),
+}
+
+/// The options of `tls.connect()` that the engine understands. `None` means "not
+/// given": Node's default applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// `host`; default `'localhost'`.
+    pub host: Option<String>,
+    /// `port`.
+    pub port: Option<u32>,
+    /// `path`: a Unix socket.
+    pub path: Option<String>,
+    /// `servername`: SNI, sent only when non-empty.
+    pub servername: Option<String>,
+    /// `rejectUnauthorized`; default true.
+    pub reject_unauthorized: Option<bool>,
+    /// `ca`: trusted roots replacing the default ones.
+    pub ca: Option<Vec<Pem>>,
+    /// `cert`: the client certificate chain.
+    pub cert: Option<Vec<Pem>>,
+    /// `key`: the client key.
+    pub key: Option<Vec<KeyEntry>>,
+    /// `passphrase`.
+    pub passphrase: Option<String>,
+    /// `ciphers`, OpenSSL cipher-list syntax.
+    pub ciphers: Option<String>,
+    /// `minVersion`.
+    pub min_version: Option<String>,
+    /// `maxVersion`.
+    pub max_version: Option<String>,
+    /// `ALPNProtocols`.
+    pub alpn_protocols: Option<AlpnProtocols>,
+    /// `allowHalfOpen`; default false.
+    pub allow_half_open: Option<bool>,
+}
+
+/// Where an attached connection goes. A caller-supplied stream needs no target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// TCP to host:port.
+    Tcp {
+        /// Host name or address.
+        host: String,
+        /// Port.
+        port: u16,
+    },
+    /// A Unix socket.
+    Unix {
+        /// Its path.
+        path: String,
+    },
+}
+
+/// The connection-level settings after Node's defaults and checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The name `checkServerIdentity` checks: servername, else host, else 'localhost'.
+    pub verify_name: String,
+    /// The SNI to send, if any.
+    pub sni: Option<String>,
+    /// Refuse a server that fails verification.
+    pub reject_unauthorized: bool,
+    /// Keep writing after the server ends.
+    pub allow_half_open: bool,
+}
+
+/// Node's default host.
+pub const DEFAULT_HOST: &str = "localhost";
+
+impl ConnectOptions {
+    /// Applies Node's defaults and checks the connection-level options.
+    pub fn settings(&self) -> Result<Settings, TlsError> {
+        let host = self.host.as_deref().filter(|h| !h.is_empty());
+        let sni = self.servername.clone().filter(|name| !name.is_empty());
+        let verify_name = sni
+            .clone()
+            .or_else(|| host.map(str::to_owned))
+            .unwrap_or_else(|| DEFAULT_HOST.to_owned());
+        Ok(Settings {
+            verify_name,
+            sni,
+            reject_unauthorized: self.reject_unauthorized != Some(false),
+            allow_half_open: self.allow_half_open == Some(true),
+        })
+    }
+
+    /// Where to connect when the caller gave no stream: `path` wins over host and port.
+    pub fn target(&self) -> Result<Target, TlsError> {
+        if let Some(path) = &self.path {
+            return Ok(Target::Unix { path: path.clone() });
+        }
+        let port = match self.port {
+            Some(port) => port,
+            None => {
+                return Err(TlsError::new(
+                    "ERR_MISSING_ARGS",
+                    "The \"options\" or \"port\" or \"path\" argument must be specified",
+                ))
+            }
+        };
+        let port = u16::try_from(port).map_err(|_| bad_port(port))?;
+        let host = self
+            .host
+            .clone()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| DEFAULT_HOST.to_owned());
+        Ok(Target::Tcp { host, port })
+    }
+}
+
+/// Node's `ERR_SOCKET_BAD_PORT` for a number out of range.
+fn bad_port(port: u32) -> TlsError {
+    TlsError::new(
+        "ERR_SOCKET_BAD_PORT",
+        format!("Port should be >= 0 and < 65536. Received type number ({port})."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verified_name_prefers_servername_then_host_then_localhost() {
+        let mut options = ConnectOptions::default();
+        assert_eq!(options.settings().unwrap().verify_name, "localhost");
+        options.host = Some("example.test".into());
+        assert_eq!(options.settings().unwrap().verify_name, "example.test");
+        assert_eq!(options.settings().unwrap().sni, None);
+        options.servername = Some("sni.test".into());
+        let settings = options.settings().unwrap();
+        assert_eq!(settings.verify_name, "sni.test");
+        assert_eq!(settings.sni.as_deref(), Some("sni.test"));
+    }
+
+    #[test]
+    fn empty_servername_sends_no_sni() {
+        let options = ConnectOptions {
+            servername: Some(String::new()),
+            host: Some("h.test".into()),
+            ..Default::default()
+        };
+        let settings = options.settings().unwrap();
+        assert_eq!(settings.sni, None);
+        assert_eq!(settings.verify_name, "h.test");
+    }
+
+    #[test]
+    fn reject_unauthorized_is_true_unless_false() {
+        let mut options = ConnectOptions::default();
+        assert!(options.settings().unwrap().reject_unauthorized);
+        options.reject_unauthorized = Some(true);
+        assert!(options.settings().unwrap().reject_unauthorized);
+        options.reject_unauthorized = Some(false);
+        assert!(!options.settings().unwrap().reject_unauthorized);
+    }
+
+    #[test]
+    fn target_needs_port_or_path_and_path_wins() {
+        let mut options = ConnectOptions::default();
+        assert_eq!(options.target().unwrap_err().code, "ERR_MISSING_ARGS");
+        options.port = Some(70000);
+        let err = options.target().unwrap_err();
+        assert_eq!(err.code, "ERR_SOCKET_BAD_PORT");
+        assert_eq!(
+            err.message,
+            "Port should be >= 0 and < 65536. Received type number (70000)."
+        );
+        options.port = Some(8443);
+        assert_eq!(
+            options.target().unwrap(),
+            Target::Tcp {
+                host: "localhost".into(),
+                port: 8443
+            }
+        );
+        options.path = Some("/tmp/s".into());
+        assert_eq!(
+            options.target().unwrap(),
+            Target::Unix {
+                path: "/tmp/s".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! The attached driver: a [`Connection`] doing its own blocking I/O over a byte
+//! stream the host lends. The stream is a trait so the engine stays free of
+//! wit-bindgen types; the component glue implements it for the imported
+//! `duplex`, and native tests implement it for a `TcpStream`.
+
+use crate::connection::{Connection, Fed};
+use crate::TlsError;
+
+/// A blocking duplex byte stream.
+pub trait Transport {
+    /// Reads at most `max_len` bytes, blocking until at least one arrives; an
+    /// empty vector means the peer ended its side.
+    fn read(&mut self, max_len: usize) -> Result<Vec<u8>, TlsError>;
+    /// Writes all of `data`.
+    fn write(&mut self, data: &[u8]) -> Result<(), TlsError>;
+    /// Ends the write side.
+    fn shutdown(&mut self) -> Result<(), TlsError>;
+    /// Closes both directions.
+    fn close(&mut self);
+}
+
+/// rustls reads 4 KiB at a time by default; reading 64 KiB per call keeps bulk
+/// transfers from crossing the host boundary sixteen times as often (DESIGN.md).
+pub const READ_SIZE: usize = 64 * 1024;
+
+/// A connection attached to a transport.
+pub struct Attached<T: Transport> {
+    conn: Connection,
+    transport: T,
+    /// Plaintext received but not yet read by the caller.
+    inbox: Vec<u8>,
+    /// Where the next unread byte of `inbox` is.
+    inbox_pos: usize,
+    /// Reused buffer for outgoing records.
+    outbox: Vec<u8>,
+    write_shut: bool,
+}
+
+impl<T: Transport> Attached<T> {
+    /// Runs the handshake and the certificate decision over `transport`; returns
+    /// once Node's `'secureConnect'` has happened.
+    pub fn connect(conn: Connection, transport: T) -> Result<Self, TlsError> {
+        let mut attached = Self {
+            conn,
+            transport,
+            inbox: Vec::new(),
+            inbox_pos: 0,
+            outbox: Vec::new(),
+            write_shut: false,
+        };
+        match attached.handshake() {
+            Ok(()) => Ok(attached),
+            Err(err) => {
+                attached.destroy();
+                Err(err)
+            }
+        }
+    }
+
+    fn handshake(&mut self) -> Result<(), TlsError> {
+        // Bounded by the peer: each turn blocks for bytes, and the stream's end fails it.
+        while !self.conn.is_secure() {
+            self.flush()?;
+            self.receive()?;
+        }
+        self.flush()
+    }
+
+    /// The engine's connection, for its getters.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Sends application data.
+    pub fn write(&mut self, data: &[u8]) -> Result<(), TlsError> {
+        self.conn.write(data)?;
+        self.flush()
+    }
+
+    /// Blocks until plaintext arrives; at most `max_len` bytes. Empty: the server ended.
+    pub fn read(&mut self, max_len: usize) -> Result<Vec<u8>, TlsError> {
+        // Bounded by the peer: each turn blocks for bytes or ends.
+        while self.inbox_pos == self.inbox.len() {
+            if self.conn.peer_ended() || self.conn.is_destroyed() {
+                return Ok(Vec::new());
+            }
+            self.inbox.clear();
+            self.inbox_pos = 0;
+            self.receive()?;
+            self.flush()?;
+        }
+        let end = self.inbox.len().min(self.inbox_pos + max_len.max(1));
+        let out = self.inbox[self.inbox_pos..end].to_vec();
+        self.inbox_pos = end;
+        Ok(out)
+    }
+
+    /// Sends close_notify and ends the transport's write side.
+    pub fn end(&mut self) -> Result<(), TlsError> {
+        self.conn.end()?;
+        self.flush()
+    }
+
+    /// Closes at once.
+    pub fn destroy(&mut self) {
+        self.conn.destroy();
+        self.transport.close();
+    }
+
+    /// Reads once from the transport and feeds the connection.
+    fn receive(&mut self) -> Result<(), TlsError> {
+        let bytes = self.transport.read(READ_SIZE)?;
+        let fed = if bytes.is_empty() {
+            self.conn.feed_end()
+        } else {
+            self.conn.feed(&bytes)
+        };
+        match fed {
+            Ok(Fed { data, .. }) => {
+                self.inbox.extend_from_slice(&data);
+                Ok(())
+            }
+            Err(err) => {
+                // Send the alert rustls queued, if the transport still takes it.
+                let _ = self.flush();
+                Err(err)
+            }
+        }
+    }
+
+    /// Writes every queued record, then ends the write side when the connection asks.
+    fn flush(&mut self) -> Result<(), TlsError> {
+        self.outbox.clear();
+        self.conn.take_outgoing_into(&mut self.outbox);
+        if !self.outbox.is_empty() {
+            self.transport.write(&self.outbox)?;
+        }
+        if self.conn.wants_write_end() && !self.write_shut {
+            self.write_shut = true;
+            self.transport.shutdown()?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: Transport> Drop for Attached<T> {
+    fn drop(&mut self) {
+        self.transport.close();
+    }
+}

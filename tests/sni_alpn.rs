@@ -1,0 +1,81 @@
+//! SNI is sent only when `servername` is given, exactly as given; ALPN is
+//! negotiated, and `alpnProtocol` is false (`None`) without it. Checked against
+//! Node's `tls.createServer`, which reports what it saw.
+
+mod support;
+
+use std::time::Duration;
+
+use host_example::pki::DemoPki;
+use host_example::AlpnProtocols;
+use support::component::{instance, options_to};
+use support::peers::{NodeServer, NodeServerConfig};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn node_server(pki: &DemoPki, alpn: &[&str]) -> NodeServer {
+    NodeServer::start(&NodeServerConfig {
+        key: pki.server.key_pem.clone(),
+        cert: pki.server.cert_pem.clone(),
+        alpn: alpn.iter().map(|p| p.to_string()).collect(),
+        ..NodeServerConfig::default()
+    })
+}
+
+#[test]
+fn no_servername_sends_no_sni() {
+    let pki = DemoPki::generate();
+    let server = node_server(&pki, &[]);
+    let mut instance = instance();
+    let mut options = options_to(server.port(), &pki.ca_pem);
+    options.host = Some("localhost".into());
+    let socket = instance.connect(options).unwrap().expect("connects");
+    assert_eq!(instance.socket(&socket).servername().unwrap(), None);
+    let seen = server.next_event(WAIT).expect("server report");
+    assert_eq!(seen.servername, None, "the server saw SNI: {seen:?}");
+}
+
+#[test]
+fn servername_is_sent_exactly() {
+    let pki = DemoPki::generate();
+    let server = node_server(&pki, &[]);
+    let mut instance = instance();
+    let mut options = options_to(server.port(), &pki.ca_pem);
+    options.servername = Some("localhost".into());
+    let socket = instance.connect(options).unwrap().expect("connects");
+    assert_eq!(
+        instance.socket(&socket).servername().unwrap().as_deref(),
+        Some("localhost")
+    );
+    assert!(instance.socket(&socket).authorized().unwrap());
+    let seen = server.next_event(WAIT).expect("server report");
+    assert_eq!(seen.servername.as_deref(), Some("localhost"));
+}
+
+#[test]
+fn alpn_is_negotiated_by_server_preference() {
+    let pki = DemoPki::generate();
+    let server = node_server(&pki, &["h2", "http/1.1"]);
+    let mut instance = instance();
+    let mut options = options_to(server.port(), &pki.ca_pem);
+    options.host = Some("localhost".into());
+    options.alpn_protocols = Some(AlpnProtocols::Wire(b"\x08http/1.1\x02h2".to_vec()));
+    let socket = instance.connect(options).unwrap().expect("connects");
+    assert_eq!(
+        instance.socket(&socket).alpn_protocol().unwrap().as_deref(),
+        Some("h2")
+    );
+    let seen = server.next_event(WAIT).expect("server report");
+    assert_eq!(seen.alpn.as_deref(), Some("h2"));
+}
+
+#[test]
+fn no_alpn_means_false() {
+    let pki = DemoPki::generate();
+    let server = node_server(&pki, &["h2"]);
+    let mut instance = instance();
+    let mut options = options_to(server.port(), &pki.ca_pem);
+    options.host = Some("localhost".into());
+    let socket = instance.connect(options).unwrap().expect("connects");
+    assert_eq!(instance.socket(&socket).alpn_protocol().unwrap(), None);
+}

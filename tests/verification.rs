@@ -1,0 +1,124 @@
+//! Verification outcomes with Node's codes and messages, each with
+//! rejectUnauthorized true (the connection is refused with the code) and false
+//! (it connects, `authorized` is false, `authorizationError` is the code, and
+//! data still flows). The server is a local rustls echo server.
+
+mod support;
+
+use host_example::echo_server::{EchoServer, EchoServerConfig};
+use host_example::{ConnectOptions, Pem};
+use support::component::{echo_attached, instance, options};
+use support::scenarios::{self, Scenario};
+
+fn server_for(scenario: &Scenario) -> EchoServer {
+    EchoServer::start(EchoServerConfig {
+        cert_chain_pem: scenario.server_chain_pem.clone(),
+        key_pem: scenario.server_key_pem.clone(),
+        client_ca_pem: None,
+        alpn: Vec::new(),
+    })
+    .expect("server starts")
+}
+
+fn options_for(scenario: &Scenario, port: u16, reject_unauthorized: bool) -> ConnectOptions {
+    ConnectOptions {
+        host: Some("localhost".into()),
+        port: Some(u32::from(port)),
+        ca: scenario.client_ca_pem.clone().map(|pem| vec![Pem::Text(pem)]),
+        reject_unauthorized: Some(reject_unauthorized),
+        ..options()
+    }
+}
+
+/// Refused with `code` and `message`; accepted without rejectUnauthorized.
+fn check_outcome(scenario: Scenario, code: &str, message: &str) {
+    let server = server_for(&scenario);
+    let mut instance = instance();
+    let err = instance
+        .connect(options_for(&scenario, server.port(), true))
+        .expect("no trap")
+        .err()
+        .unwrap_or_else(|| panic!("{code}: the connection was not refused"));
+    assert_eq!(err.code, code);
+    assert_eq!(err.message, message);
+
+    let socket = instance
+        .connect(options_for(&scenario, server.port(), false))
+        .expect("no trap")
+        .expect("connects without rejectUnauthorized");
+    assert!(!instance.socket(&socket).authorized().unwrap());
+    assert_eq!(
+        instance.socket(&socket).authorization_error().unwrap().as_deref(),
+        Some(code)
+    );
+    assert_eq!(echo_attached(&mut instance, &socket, b"still flows"), b"still flows");
+}
+
+#[test]
+fn trusted_chain_is_authorized() {
+    for scenario in [scenarios::good(), scenarios::chain()] {
+        let server = server_for(&scenario);
+        let mut instance = instance();
+        let socket = instance
+            .connect(options_for(&scenario, server.port(), true))
+            .expect("no trap")
+            .expect("connects");
+        assert!(instance.socket(&socket).authorized().unwrap());
+        assert_eq!(instance.socket(&socket).authorization_error().unwrap(), None);
+    }
+}
+
+#[test]
+fn self_signed_leaf() {
+    check_outcome(
+        scenarios::self_signed(),
+        "DEPTH_ZERO_SELF_SIGNED_CERT",
+        "self-signed certificate",
+    );
+}
+
+#[test]
+fn unknown_issuer() {
+    check_outcome(
+        scenarios::unknown_issuer(),
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        "unable to verify the first certificate",
+    );
+}
+
+#[test]
+fn missing_intermediate() {
+    check_outcome(
+        scenarios::missing_intermediate(),
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        "unable to verify the first certificate",
+    );
+}
+
+#[test]
+fn expired_certificate() {
+    check_outcome(
+        scenarios::expired(),
+        "CERT_HAS_EXPIRED",
+        "certificate has expired",
+    );
+}
+
+#[test]
+fn name_mismatch() {
+    let scenario = scenarios::wrong_name();
+    let server = server_for(&scenario);
+    let mut instance = instance();
+    let err = instance
+        .connect(options_for(&scenario, server.port(), true))
+        .expect("no trap")
+        .err()
+        .expect("refused");
+    assert_eq!(err.code, "ERR_TLS_CERT_ALTNAME_INVALID");
+    assert_eq!(
+        err.message,
+        "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.test"
+    );
+    assert_eq!(err.host.as_deref(), Some("localhost"));
+    check_outcome(scenario, "ERR_TLS_CERT_ALTNAME_INVALID", &err.message);
+}
