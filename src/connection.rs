@@ -69,8 +69,11 @@ impl Connection {
     /// Begins the handshake with settings and a context already made.
     pub fn with_context(settings: Settings, context: SecureContext) -> Result<Self, TlsError> {
         let name = server_name(&settings)?;
-        let tls = ClientConnection::new(context.config.clone(), name)
+        let mut tls = ClientConnection::new(context.config.clone(), name)
             .map_err(|e| alert::from_rustls(&e))?;
+        // Every byte the caller writes is kept until taken: backpressure belongs to
+        // the host (Node's `write()` returning false), never to silent loss.
+        tls.set_buffer_limit(None);
         Ok(Self {
             tls,
             settings,

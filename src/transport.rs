@@ -23,6 +23,9 @@ pub trait Transport {
 /// transfers from crossing the host boundary sixteen times as often (DESIGN.md).
 pub const READ_SIZE: usize = 64 * 1024;
 
+/// Plaintext encrypted per flush when writing: four full records.
+const WRITE_CHUNK: usize = 64 * 1024;
+
 /// A connection attached to a transport.
 pub struct Attached<T: Transport> {
     conn: Connection,
@@ -71,10 +74,13 @@ impl<T: Transport> Attached<T> {
         &self.conn
     }
 
-    /// Sends application data.
+    /// Sends application data, a bounded amount at a time.
     pub fn write(&mut self, data: &[u8]) -> Result<(), TlsError> {
-        self.conn.write(data)?;
-        self.flush()
+        for chunk in data.chunks(WRITE_CHUNK) {
+            self.conn.write(chunk)?;
+            self.flush()?;
+        }
+        Ok(())
     }
 
     /// Blocks until plaintext arrives; at most `max_len` bytes. Empty: the server ended.

@@ -10,6 +10,8 @@
 
 pub mod component;
 pub mod echo_client;
+pub mod echo_server;
+pub mod pki;
 
 
 pub mod transport;

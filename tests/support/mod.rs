@@ -1,0 +1,7 @@
+//! Shared by the integration tests: the component, real TLS peers, and
+//! certificate scenarios. Each test file uses part of it.
+#![allow(dead_code)]
+
+pub mod component;
+pub mod peers;
+pub mod scenarios;
