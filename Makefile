@@ -23,8 +23,9 @@ component: setup
 	@cp -p $(GUEST_BUILD) $(COMPONENT)
 
 ## Node's documentation echo client, against a local echo server it starts itself.
+## Built with --workspace so features unify exactly as for the tests: wasmtime is built once.
 demo: component
-	@$(CARGO) build --release --locked -p host-example --bin echo-client
+	@$(CARGO) build --release --locked --workspace
 	@./target/release/echo-client --component $(COMPONENT)
 
 ## Every test: the engine's unit tests and the component against real TLS peers.

@@ -11,7 +11,10 @@ use crate::TlsError;
 fn ssl_error(reason_code: u32, reason: &str) -> TlsError {
     let code = format!("ERR_SSL_{}", reason.to_uppercase().replace([' ', '-'], "_"));
     // OpenSSL 3 packs the library (20, SSL) into the top bits: 0x0A000000.
-    let message = format!("error:{:08X}:SSL routines::{reason}", 0x0A00_0000 | reason_code);
+    let message = format!(
+        "error:{:08X}:SSL routines::{reason}",
+        0x0A00_0000 | reason_code
+    );
     TlsError::new(code, message)
 }
 
@@ -96,11 +99,19 @@ mod tests {
     fn alerts_use_openssl_codes_and_text() {
         let err = from_rustls(&Error::AlertReceived(AlertDescription::HandshakeFailure));
         assert_eq!(err.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
-        assert_eq!(err.message, "error:0A000410:SSL routines::sslv3 alert handshake failure");
+        assert_eq!(
+            err.message,
+            "error:0A000410:SSL routines::sslv3 alert handshake failure"
+        );
         let err = from_rustls(&Error::AlertReceived(AlertDescription::CertificateRequired));
         assert_eq!(err.code, "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
-        assert_eq!(err.message, "error:0A00045C:SSL routines::tlsv13 alert certificate required");
-        let err = from_rustls(&Error::AlertReceived(AlertDescription::NoApplicationProtocol));
+        assert_eq!(
+            err.message,
+            "error:0A00045C:SSL routines::tlsv13 alert certificate required"
+        );
+        let err = from_rustls(&Error::AlertReceived(
+            AlertDescription::NoApplicationProtocol,
+        ));
         assert_eq!(err.code, "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL");
     }
 
@@ -108,6 +119,9 @@ mod tests {
     fn non_tls_bytes_are_a_wrong_version_number() {
         let err = from_rustls(&Error::InvalidMessage(InvalidMessage::InvalidContentType));
         assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
-        assert_eq!(err.message, "error:0A00010B:SSL routines::wrong version number");
+        assert_eq!(
+            err.message,
+            "error:0A00010B:SSL routines::wrong version number"
+        );
     }
 }

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use x509_parser::der_parser::der::parse_der_sequence_of;
 use x509_parser::der_parser::der::parse_der_oid;
+use x509_parser::der_parser::der::parse_der_sequence_of;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
@@ -243,7 +243,11 @@ fn ip_text(bytes: &[u8]) -> String {
     }
     if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
         let groups = Ipv6Addr::from(v6).segments();
-        return groups.iter().map(|g| format!("{g:X}")).collect::<Vec<_>>().join(":");
+        return groups
+            .iter()
+            .map(|g| format!("{g:X}"))
+            .collect::<Vec<_>>()
+            .join(":");
     }
     "<invalid>".to_owned()
 }
@@ -348,7 +352,10 @@ mod tests {
     fn alt_names_with_special_characters_are_json_quoted() {
         let name = GeneralName::DNSName("a,b.test");
         assert_eq!(general_name(&name), "DNS:\"a,b.test\"");
-        assert_eq!(general_name(&GeneralName::DNSName("ok.test")), "DNS:ok.test");
+        assert_eq!(
+            general_name(&GeneralName::DNSName("ok.test")),
+            "DNS:ok.test"
+        );
     }
 
     #[test]
@@ -416,9 +423,14 @@ mod tests {
                 .arg(&pem_path)
                 .output()
                 .expect("node runs");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let node = String::from_utf8(out.stdout).unwrap();
-            let json = |v: &Option<String>| v.as_ref().map_or("null".to_owned(), |s| format!("{s:?}"));
+            let json =
+                |v: &Option<String>| v.as_ref().map_or("null".to_owned(), |s| format!("{s:?}"));
             let pairs = |v: &[(String, String)]| {
                 let items: Vec<String> = v.iter().map(|(k, x)| format!("[{k:?},{x:?}]")).collect();
                 format!("[{}]", items.join(","))

@@ -97,7 +97,10 @@ impl Connection {
             let mut reader = chunk;
             // Bounded: every turn consumes at least one byte or fails.
             while !reader.is_empty() {
-                let n = self.tls.read_tls(&mut reader).map_err(|e| self.fail_io(&e))?;
+                let n = self
+                    .tls
+                    .read_tls(&mut reader)
+                    .map_err(|e| self.fail_io(&e))?;
                 if n == 0 {
                     break;
                 }
@@ -127,7 +130,10 @@ impl Connection {
     pub fn write(&mut self, data: &[u8]) -> Result<(), TlsError> {
         self.usable()?;
         if self.write_ended {
-            return Err(TlsError::new("ERR_STREAM_WRITE_AFTER_END", "write after end"));
+            return Err(TlsError::new(
+                "ERR_STREAM_WRITE_AFTER_END",
+                "write after end",
+            ));
         }
         match self.phase {
             Phase::Handshaking => self.held.extend_from_slice(data),
@@ -250,7 +256,11 @@ impl Connection {
             return None;
         }
         let chain = self.tls.peer_certificates().unwrap_or(&[]);
-        let wanted = if detailed { chain.len() } else { chain.len().min(1) };
+        let wanted = if detailed {
+            chain.len()
+        } else {
+            chain.len().min(1)
+        };
         Some(
             chain[..wanted]
                 .iter()
@@ -312,7 +322,11 @@ impl Connection {
 
     fn verify_peer(&self) -> Result<(), TlsError> {
         let chain = self.tls.peer_certificates().unwrap_or(&[]);
-        let algorithms = &self.context.config.crypto_provider().signature_verification_algorithms;
+        let algorithms = &self
+            .context
+            .config
+            .crypto_provider()
+            .signature_verification_algorithms;
         verify::verify_chain(&self.context.trust, algorithms, chain, UnixTime::now())?;
         let leaf = certinfo::describe(chain[0].as_ref())?;
         identity::check_server_identity(&self.settings.verify_name, &leaf)
@@ -496,7 +510,10 @@ mod tests {
         let (fed, server_got) = pump(&mut client, &mut server);
         let err = fed.unwrap_err();
         assert_eq!(err.code, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
-        assert!(server_got.is_empty(), "data reached the server: {server_got:?}");
+        assert!(
+            server_got.is_empty(),
+            "data reached the server: {server_got:?}"
+        );
         assert!(client.is_destroyed());
         assert_eq!(client.protocol(), None);
         assert_eq!(client.peer_certificates(false), None);

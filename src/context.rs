@@ -124,7 +124,10 @@ fn private_key(
     if let Ok(text) = std::str::from_utf8(pem) {
         if let Ok((label, document)) = pkcs8::SecretDocument::from_pem(text.trim()) {
             if label == "ENCRYPTED PRIVATE KEY" {
-                return decrypt_pkcs8(document.as_bytes(), entry.passphrase.as_deref().or(passphrase));
+                return decrypt_pkcs8(
+                    document.as_bytes(),
+                    entry.passphrase.as_deref().or(passphrase),
+                );
             }
         }
     }
@@ -255,7 +258,13 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("key.pem");
         let status = std::process::Command::new("openssl")
-            .args(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            .args([
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+            ])
             .args(["-aes-256-cbc", "-pass", "pass:s3cret", "-out"])
             .arg(&path)
             .status()
@@ -275,6 +284,9 @@ mod tests {
         assert!(private_key(&entry(None), Some("s3cret")).is_ok());
         let err = private_key(&entry(None), Some("wrong")).unwrap_err();
         assert_eq!(err.code, "ERR_OSSL_BAD_DECRYPT");
-        assert_eq!(private_key(&entry(None), None).unwrap_err().code, "ERR_OSSL_BAD_DECRYPT");
+        assert_eq!(
+            private_key(&entry(None), None).unwrap_err().code,
+            "ERR_OSSL_BAD_DECRYPT"
+        );
     }
 }

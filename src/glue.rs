@@ -45,7 +45,7 @@ impl client::Guest for Component {
         let (options, _socket) = engine_options(options);
         let conn = Connection::new(&options).map_err(wit_error)?;
         Ok(client::TlsSocket::new(Socket {
-            mode: RefCell::new(Mode::SansIo(conn)),
+            mode: RefCell::new(Mode::SansIo(Box::new(conn))),
         }))
     }
 }
@@ -60,7 +60,7 @@ fn open(target: &Target) -> Result<wit_transport::Duplex, TlsError> {
 }
 
 enum Mode {
-    SansIo(Connection),
+    SansIo(Box<Connection>),
     Attached(Box<Attached<Duplex>>),
 }
 
@@ -77,7 +77,10 @@ impl Socket {
         }
     }
 
-    fn sans_io<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R, TlsError>) -> Result<R, wit::TlsError> {
+    fn sans_io<R>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, TlsError>,
+    ) -> Result<R, wit::TlsError> {
         match &mut *self.mode.borrow_mut() {
             Mode::SansIo(conn) => f(conn).map_err(wit_error),
             Mode::Attached(_) => Err(wit_error(TlsError::invalid_state(
@@ -158,11 +161,13 @@ impl client::GuestTlsSocket for Socket {
     }
 
     fn take_outgoing(&self) -> Vec<u8> {
-        self.sans_io(|conn| Ok(conn.take_outgoing())).unwrap_or_default()
+        self.sans_io(|conn| Ok(conn.take_outgoing()))
+            .unwrap_or_default()
     }
 
     fn wants_write_end(&self) -> bool {
-        self.sans_io(|conn| Ok(conn.wants_write_end())).unwrap_or(false)
+        self.sans_io(|conn| Ok(conn.wants_write_end()))
+            .unwrap_or(false)
     }
 }
 
@@ -195,8 +200,12 @@ fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transpo
         path: o.path,
         servername: o.servername,
         reject_unauthorized: o.reject_unauthorized,
-        ca: o.ca.map(|items| items.into_iter().map(engine_pem).collect()),
-        cert: o.cert.map(|items| items.into_iter().map(engine_pem).collect()),
+        ca: o
+            .ca
+            .map(|items| items.into_iter().map(engine_pem).collect()),
+        cert: o
+            .cert
+            .map(|items| items.into_iter().map(engine_pem).collect()),
         key: o.key.map(|keys| {
             keys.into_iter()
                 .map(|k| options::KeyEntry {

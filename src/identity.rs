@@ -16,7 +16,10 @@ use crate::TlsError;
 pub fn check_server_identity(hostname: &str, cert: &PeerCertificate) -> Result<(), TlsError> {
     let alt_names = cert.subjectaltname.as_deref().unwrap_or("");
     let entries = split_alt_names(alt_names)?;
-    let dns_names: Vec<&str> = entries.iter().filter_map(|e| e.strip_prefix("DNS:")).collect();
+    let dns_names: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.strip_prefix("DNS:"))
+        .collect();
     let ips: Vec<String> = entries
         .iter()
         .filter_map(|e| e.strip_prefix("IP Address:"))
@@ -32,9 +35,12 @@ pub fn check_server_identity(hostname: &str, cert: &PeerCertificate) -> Result<(
 
     let verdict = if hostname.parse::<IpAddr>().is_ok() {
         let wanted = canonical_ip(hostname);
-        ips.contains(&wanted)
-            .then_some(())
-            .ok_or_else(|| format!("IP: {hostname} is not in the cert's list: {}", ips.join(", ")))
+        ips.contains(&wanted).then_some(()).ok_or_else(|| {
+            format!(
+                "IP: {hostname} is not in the cert's list: {}",
+                ips.join(", ")
+            )
+        })
     } else if !dns_names.is_empty() {
         let host = host_labels(hostname);
         dns_names
@@ -49,7 +55,12 @@ pub fn check_server_identity(hostname: &str, cert: &PeerCertificate) -> Result<(
             .any(|pattern| matches(&host, pattern))
             .then_some(())
             // Node prints a repeated CN as its array joined by commas.
-            .ok_or_else(|| format!("Host: {hostname}. is not cert's CN: {}", common_names.join(",")))
+            .ok_or_else(|| {
+                format!(
+                    "Host: {hostname}. is not cert's CN: {}",
+                    common_names.join(",")
+                )
+            })
     } else {
         Err("Cert does not contain a DNS name".to_owned())
     };
@@ -70,7 +81,10 @@ fn canonical_ip(text: &str) -> String {
 /// A name as lowercase labels, a trailing dot dropped.
 fn host_labels(name: &str) -> Vec<String> {
     let name = name.strip_suffix('.').unwrap_or(name);
-    name.to_ascii_lowercase().split('.').map(str::to_owned).collect()
+    name.to_ascii_lowercase()
+        .split('.')
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Node's wildcard match of host labels against one certificate name.
@@ -83,7 +97,10 @@ fn matches(host: &[String], pattern: &str) -> bool {
         return false;
     }
     // Anything outside printable ASCII (U-labels, controls, blanks) never matches.
-    if pattern.iter().any(|label| label.bytes().any(|b| !(0x21..=0x7f).contains(&b))) {
+    if pattern
+        .iter()
+        .any(|label| label.bytes().any(|b| !(0x21..=0x7f).contains(&b)))
+    {
         return false;
     }
     if pattern[1..] != host[1..] {
@@ -172,7 +189,9 @@ fn json_string(text: &str) -> Option<(String, usize)> {
                     'r' => '\r',
                     't' => '\t',
                     'u' => {
-                        let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
                         char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
                     }
                     _ => return None,
@@ -191,7 +210,10 @@ mod tests {
 
     fn cert(subjectaltname: Option<&str>, cn: &[&str]) -> PeerCertificate {
         PeerCertificate {
-            subject: cn.iter().map(|v| ("CN".to_owned(), v.to_string())).collect(),
+            subject: cn
+                .iter()
+                .map(|v| ("CN".to_owned(), v.to_string()))
+                .collect(),
             subjectaltname: subjectaltname.map(str::to_owned),
             ..PeerCertificate::default()
         }
@@ -214,7 +236,11 @@ mod tests {
         ("xn--abc.example.com", Some("DNS:xn--*.example.com"), &[]),
         ("xn--abc.example.com", Some("DNS:xn--abc.example.com"), &[]),
         ("a.x.example.com", Some("DNS:a.*.example.com"), &[]),
-        ("127.0.0.1", Some("DNS:localhost, IP Address:127.0.0.1"), &[]),
+        (
+            "127.0.0.1",
+            Some("DNS:localhost, IP Address:127.0.0.1"),
+            &[],
+        ),
         ("127.0.0.2", Some("IP Address:127.0.0.1"), &[]),
         ("::1", Some("IP Address:0:0:0:0:0:0:0:1"), &[]),
         ("0:0::1", Some("IP Address:::1"), &[]),
@@ -258,7 +284,11 @@ mod tests {
             .args(["-e", &script])
             .output()
             .expect("node runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let node_lines = String::from_utf8(out.stdout).unwrap();
         let node: Vec<&str> = node_lines.lines().collect();
         assert_eq!(node.len(), CASES.len());
@@ -278,7 +308,8 @@ mod tests {
 
     #[test]
     fn message_carries_the_reason() {
-        let err = check_server_identity("other.test", &cert(Some("DNS:localhost"), &[])).unwrap_err();
+        let err =
+            check_server_identity("other.test", &cert(Some("DNS:localhost"), &[])).unwrap_err();
         assert_eq!(err.code, "ERR_TLS_CERT_ALTNAME_INVALID");
         assert_eq!(
             err.message,

@@ -59,15 +59,69 @@ struct SuiteName {
 
 /// Every suite of rustls's ring provider. TLS 1.3 suites first.
 const SUITES: &[SuiteName] = &[
-    SuiteName { id: 0x1301, openssl: "TLS_AES_128_GCM_SHA256", iana: "TLS_AES_128_GCM_SHA256", ecdsa: false, aead: "AES128GCM" },
-    SuiteName { id: 0x1302, openssl: "TLS_AES_256_GCM_SHA384", iana: "TLS_AES_256_GCM_SHA384", ecdsa: false, aead: "AES256GCM" },
-    SuiteName { id: 0x1303, openssl: "TLS_CHACHA20_POLY1305_SHA256", iana: "TLS_CHACHA20_POLY1305_SHA256", ecdsa: false, aead: "CHACHA20" },
-    SuiteName { id: 0xC02B, openssl: "ECDHE-ECDSA-AES128-GCM-SHA256", iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", ecdsa: true, aead: "AES128GCM" },
-    SuiteName { id: 0xC02C, openssl: "ECDHE-ECDSA-AES256-GCM-SHA384", iana: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", ecdsa: true, aead: "AES256GCM" },
-    SuiteName { id: 0xCCA9, openssl: "ECDHE-ECDSA-CHACHA20-POLY1305", iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", ecdsa: true, aead: "CHACHA20" },
-    SuiteName { id: 0xC02F, openssl: "ECDHE-RSA-AES128-GCM-SHA256", iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", ecdsa: false, aead: "AES128GCM" },
-    SuiteName { id: 0xC030, openssl: "ECDHE-RSA-AES256-GCM-SHA384", iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", ecdsa: false, aead: "AES256GCM" },
-    SuiteName { id: 0xCCA8, openssl: "ECDHE-RSA-CHACHA20-POLY1305", iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", ecdsa: false, aead: "CHACHA20" },
+    SuiteName {
+        id: 0x1301,
+        openssl: "TLS_AES_128_GCM_SHA256",
+        iana: "TLS_AES_128_GCM_SHA256",
+        ecdsa: false,
+        aead: "AES128GCM",
+    },
+    SuiteName {
+        id: 0x1302,
+        openssl: "TLS_AES_256_GCM_SHA384",
+        iana: "TLS_AES_256_GCM_SHA384",
+        ecdsa: false,
+        aead: "AES256GCM",
+    },
+    SuiteName {
+        id: 0x1303,
+        openssl: "TLS_CHACHA20_POLY1305_SHA256",
+        iana: "TLS_CHACHA20_POLY1305_SHA256",
+        ecdsa: false,
+        aead: "CHACHA20",
+    },
+    SuiteName {
+        id: 0xC02B,
+        openssl: "ECDHE-ECDSA-AES128-GCM-SHA256",
+        iana: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        ecdsa: true,
+        aead: "AES128GCM",
+    },
+    SuiteName {
+        id: 0xC02C,
+        openssl: "ECDHE-ECDSA-AES256-GCM-SHA384",
+        iana: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        ecdsa: true,
+        aead: "AES256GCM",
+    },
+    SuiteName {
+        id: 0xCCA9,
+        openssl: "ECDHE-ECDSA-CHACHA20-POLY1305",
+        iana: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        ecdsa: true,
+        aead: "CHACHA20",
+    },
+    SuiteName {
+        id: 0xC02F,
+        openssl: "ECDHE-RSA-AES128-GCM-SHA256",
+        iana: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        ecdsa: false,
+        aead: "AES128GCM",
+    },
+    SuiteName {
+        id: 0xC030,
+        openssl: "ECDHE-RSA-AES256-GCM-SHA384",
+        iana: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        ecdsa: false,
+        aead: "AES256GCM",
+    },
+    SuiteName {
+        id: 0xCCA8,
+        openssl: "ECDHE-RSA-CHACHA20-POLY1305",
+        iana: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        ecdsa: false,
+        aead: "CHACHA20",
+    },
 ];
 
 fn is_tls13(id: u16) -> bool {
@@ -153,7 +207,11 @@ fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
         }
     }
     if !named_tls13 {
-        tls13 = DEFAULT_ORDER.iter().copied().filter(|id| is_tls13(*id)).collect();
+        tls13 = DEFAULT_ORDER
+            .iter()
+            .copied()
+            .filter(|id| is_tls13(*id))
+            .collect();
     }
     tls12.retain(|id| !excluded.contains(id));
     if tls12.is_empty() && tls13.is_empty() {
@@ -174,9 +232,11 @@ fn keyword_suites(name: &str) -> Vec<u16> {
             .collect()
     };
     match name {
-        "DEFAULT" | "ALL" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AEAD" => {
-            DEFAULT_ORDER.iter().copied().filter(|id| !is_tls13(*id)).collect()
-        }
+        "DEFAULT" | "ALL" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AEAD" => DEFAULT_ORDER
+            .iter()
+            .copied()
+            .filter(|id| !is_tls13(*id))
+            .collect(),
         "aECDSA" | "ECDSA" => pick(&|s| s.ecdsa),
         "aRSA" | "RSA" => pick(&|s| !s.ecdsa),
         "AESGCM" => pick(&|s| s.aead.starts_with("AES")),
@@ -226,7 +286,10 @@ mod tests {
 
     #[test]
     fn unknown_names_are_ignored_but_nothing_matching_fails() {
-        assert_eq!(ids("FOO:ECDHE-ECDSA-AES128-GCM-SHA256").last(), Some(&0xC02B));
+        assert_eq!(
+            ids("FOO:ECDHE-ECDSA-AES128-GCM-SHA256").last(),
+            Some(&0xC02B)
+        );
         let err = parse_cipher_list("TLS_BOGUS").unwrap_err();
         assert_eq!(err.code, "ERR_SSL_NO_CIPHER_MATCH");
         assert_eq!(err.message, "error:0A0000B9:SSL routines::no cipher match");
@@ -245,7 +308,10 @@ mod tests {
 
     #[test]
     fn version_names_follow_node() {
-        assert_eq!(Version::parse("TLSv1.2", "minimum").unwrap(), Version::Tls12);
+        assert_eq!(
+            Version::parse("TLSv1.2", "minimum").unwrap(),
+            Version::Tls12
+        );
         let err = Version::parse("TLSv9", "minimum").unwrap_err();
         assert_eq!(err.code, "ERR_TLS_INVALID_PROTOCOL_VERSION");
         assert_eq!(

@@ -40,7 +40,11 @@ impl TrustStore {
         let anchors = items
             .iter()
             .flat_map(|item| certificates_in(item.as_bytes()))
-            .filter_map(|der| webpki::anchor_from_trusted_cert(&der).ok().map(|a| a.to_owned()))
+            .filter_map(|der| {
+                webpki::anchor_from_trusted_cert(&der)
+                    .ok()
+                    .map(|a| a.to_owned())
+            })
             .collect();
         Self {
             anchors: Arc::new(anchors),

@@ -55,9 +55,14 @@ fn documentation_example_against_node_server() {
     );
     assert!(report.authorized);
     assert_eq!(report.authorization_error, None);
-    let seen = server.next_event(WAIT).expect("the server reports the connection");
+    let seen = server
+        .next_event(WAIT)
+        .expect("the server reports the connection");
     assert_eq!(seen.authorized, Some(true), "{seen:?}");
-    assert_eq!(seen.peer_subject_cn.as_deref(), Some("tls-connect demo client"));
+    assert_eq!(
+        seen.peer_subject_cn.as_deref(),
+        Some("tls-connect demo client")
+    );
 }
 
 #[test]
@@ -114,7 +119,10 @@ fn attached_echo_against_rustls_server() {
     let rest = instance.socket(&socket).read(1024).unwrap().unwrap();
     assert!(rest.is_empty(), "the server ended after our close_notify");
     let report = server.next_report(WAIT).expect("server report");
-    assert!(report.client_cert_der.is_some(), "the server saw the client certificate");
+    assert!(
+        report.client_cert_der.is_some(),
+        "the server saw the client certificate"
+    );
 }
 
 #[test]
@@ -162,6 +170,10 @@ fn peer_certificate_has_node_shape() {
     assert_eq!(leaf.fingerprint256.len(), 32 * 3 - 1);
     assert!(!leaf.serial_number.is_empty());
     instance.socket(&socket).destroy().unwrap();
-    assert!(instance.socket(&socket).get_peer_certificate(false).unwrap().is_none());
+    assert!(instance
+        .socket(&socket)
+        .get_peer_certificate(false)
+        .unwrap()
+        .is_none());
     assert_eq!(instance.socket(&socket).get_protocol().unwrap(), None);
 }

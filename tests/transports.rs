@@ -31,9 +31,15 @@ fn unix_socket_path() {
     options.port = None;
     options.host = Some("localhost".into());
     options.path = Some(path.to_str().unwrap().to_owned());
-    let socket = instance.connect(options).unwrap().expect("connects over the Unix socket");
+    let socket = instance
+        .connect(options)
+        .unwrap()
+        .expect("connects over the Unix socket");
     assert!(instance.socket(&socket).authorized().unwrap());
-    assert_eq!(echo_attached(&mut instance, &socket, b"over unix"), b"over unix");
+    assert_eq!(
+        echo_attached(&mut instance, &socket, b"over unix"),
+        b"over unix"
+    );
 }
 
 #[test]
@@ -48,7 +54,10 @@ fn caller_supplied_stream() {
     options.port = None;
     options.host = Some("localhost".into());
     options.socket = Some(lent);
-    let socket = instance.connect(options).unwrap().expect("connects over the lent stream");
+    let socket = instance
+        .connect(options)
+        .unwrap()
+        .expect("connects over the lent stream");
     assert!(instance.socket(&socket).authorized().unwrap());
     assert_eq!(echo_attached(&mut instance, &socket, b"lent"), b"lent");
 }
@@ -65,15 +74,18 @@ fn connection_refused_is_econnrefused() {
     let mut options = options();
     options.host = Some("127.0.0.1".into());
     options.port = Some(u32::from(port));
-    let err = instance.connect(options).unwrap().err().expect("refused");
+    let err = instance.connect(options).unwrap().expect_err("refused");
     assert_eq!(err.code, "ECONNREFUSED");
-    assert_eq!(err.message, format!("connect ECONNREFUSED 127.0.0.1:{port}"));
+    assert_eq!(
+        err.message,
+        format!("connect ECONNREFUSED 127.0.0.1:{port}")
+    );
 }
 
 #[test]
 fn missing_port_and_path_is_node_error() {
     let mut instance = instance();
-    let err = instance.connect(options()).unwrap().err().expect("refused");
+    let err = instance.connect(options()).unwrap().expect_err("refused");
     assert_eq!(err.code, "ERR_MISSING_ARGS");
     assert_eq!(
         err.message,

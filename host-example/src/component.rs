@@ -70,7 +70,10 @@ impl ClientComponent {
 /// Where the precompiled form of `wasm` is kept, and the file that records what
 /// it was compiled from.
 fn cache_paths(wasm: &Path) -> (PathBuf, PathBuf) {
-    (wasm.with_extension("cwasm"), wasm.with_extension("cwasm.key"))
+    (
+        wasm.with_extension("cwasm"),
+        wasm.with_extension("cwasm.key"),
+    )
 }
 
 /// Identifies the `.wasm` (size and modification time) and the engine's settings.
@@ -79,7 +82,12 @@ fn cache_key(engine: &Engine, wasm: &Path) -> Result<String> {
     let modified = meta.modified()?.duration_since(UNIX_EPOCH)?.as_nanos();
     let mut hasher = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    Ok(format!("{} {} {:016x}", meta.len(), modified, hasher.finish()))
+    Ok(format!(
+        "{} {} {:016x}",
+        meta.len(),
+        modified,
+        hasher.finish()
+    ))
 }
 
 fn load_precompiled(engine: &Engine, wasm: &Path) -> Result<Component> {
@@ -95,7 +103,11 @@ fn load_precompiled(engine: &Engine, wasm: &Path) -> Result<Component> {
     let bytes = engine.precompile_component(&fs::read(wasm)?)?;
     // Written under a unique name and renamed, so parallel tests never see half a file.
     static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let unique = format!("{}.{}", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed));
+    let unique = format!(
+        "{}.{}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    );
     let tmp = cwasm.with_extension(format!("cwasm.tmp{unique}"));
     fs::write(&tmp, &bytes)?;
     fs::rename(&tmp, &cwasm)?;

@@ -77,7 +77,11 @@ pub fn run(
     output: &mut dyn Write,
 ) -> Result<EchoReport, EchoError> {
     let (events, inbox) = mpsc::channel();
-    spawn_reader(stream.try_clone().map_err(host_io)?, events.clone(), NET_EVENTS);
+    spawn_reader(
+        stream.try_clone().map_err(host_io)?,
+        events.clone(),
+        NET_EVENTS,
+    );
     let mut input = Some(input);
     let mut net = stream;
     let socket = instance.start(options)??;
@@ -110,7 +114,11 @@ pub fn run(
             if fed.secure_connect {
                 report.authorized = instance.socket(&socket).authorized()?;
                 report.authorization_error = instance.socket(&socket).authorization_error()?;
-                let word = if report.authorized { "authorized" } else { "unauthorized" };
+                let word = if report.authorized {
+                    "authorized"
+                } else {
+                    "unauthorized"
+                };
                 write_line(output, &format!("client connected {word}"))?;
                 // As Node's example, stdin is piped only once the connection is secure.
                 if let Some(input) = input.take() {

@@ -13,7 +13,6 @@ pub mod echo_client;
 pub mod echo_server;
 pub mod pki;
 
-
 pub mod transport;
 
 /// Bindings generated from the WIT package in `../wit`.

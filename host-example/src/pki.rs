@@ -1,5 +1,8 @@
 //! Certificates for the demo and the tests, made fresh with rcgen: a CA that
 //! issues intermediates and leaves, and self-signed leaves. Never downloaded.
+//!
+//! Keys are ECDSA P-256 (rcgen's default). These helpers panic if rcgen fails:
+//! their input comes from the program itself, never from a peer.
 
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
@@ -8,6 +11,19 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, SanType,
 };
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// The time `days` days from now (negative: in the past), for [`LeafSpec`]'s validity.
+pub fn days_from_now(days: i64) -> SystemTime {
+    let now = SystemTime::now();
+    let span = DAY * u32::try_from(days.unsigned_abs()).unwrap_or(u32::MAX);
+    if days < 0 {
+        now - span
+    } else {
+        now + span
+    }
+}
 
 /// A certificate authority that can issue certificates.
 pub struct Ca {
@@ -30,11 +46,11 @@ pub struct Issued {
 pub struct LeafSpec {
     /// Subject common name.
     pub common_name: String,
-    /// DNS subject alternative names.
+    /// DNS subject alternative names (ASCII).
     pub dns_names: Vec<String>,
     /// IP subject alternative names.
     pub ip_addresses: Vec<IpAddr>,
-    /// Start of validity.
+    /// Start of validity (see [`days_from_now`]).
     pub not_before: SystemTime,
     /// End of validity.
     pub not_after: SystemTime,
@@ -45,24 +61,23 @@ pub struct LeafSpec {
 }
 
 impl LeafSpec {
-    /// A server certificate for `names` (DNS names or IP addresses), valid from a
-    /// day ago for thirty days.
+    /// A server certificate (serverAuth) for `names`, each a DNS name or an IP
+    /// address, valid from a day ago for thirty days.
     pub fn server(common_name: &str, names: &[&str]) -> Self {
-        let now = SystemTime::now();
         let (ips, dns): (Vec<&str>, Vec<&str>) =
             names.iter().partition(|n| n.parse::<IpAddr>().is_ok());
         Self {
             common_name: common_name.to_owned(),
             dns_names: dns.into_iter().map(str::to_owned).collect(),
             ip_addresses: ips.into_iter().filter_map(|ip| ip.parse().ok()).collect(),
-            not_before: now - Duration::from_secs(86_400),
-            not_after: now + Duration::from_secs(30 * 86_400),
+            not_before: days_from_now(-1),
+            not_after: days_from_now(30),
             server_auth: true,
             client_auth: false,
         }
     }
 
-    /// A client certificate with clientAuth.
+    /// A client certificate (clientAuth only, no names), valid from a day ago for thirty days.
     pub fn client(common_name: &str) -> Self {
         Self {
             server_auth: false,
@@ -74,12 +89,15 @@ impl LeafSpec {
     fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::default();
         params.distinguished_name = named(&self.common_name);
-        params.subject_alt_names = self
-            .dns_names
-            .iter()
-            .filter_map(|n| n.clone().try_into().ok().map(SanType::DnsName))
-            .chain(self.ip_addresses.iter().map(|ip| SanType::IpAddress(*ip)))
-            .collect();
+        let dns = self.dns_names.iter().map(|name| {
+            let name = name
+                .clone()
+                .try_into()
+                .unwrap_or_else(|_| panic!("DNS name {name:?} is not ASCII"));
+            SanType::DnsName(name)
+        });
+        let ips = self.ip_addresses.iter().map(|ip| SanType::IpAddress(*ip));
+        params.subject_alt_names = dns.chain(ips).collect();
         params.not_before = self.not_before.into();
         params.not_after = self.not_after.into();
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -93,6 +111,7 @@ impl LeafSpec {
                 .extended_key_usages
                 .push(ExtendedKeyUsagePurpose::ClientAuth);
         }
+        // Lets OpenSSL and webpki match the leaf to its issuer by key id, as real chains do.
         params.use_authority_key_identifier_extension = true;
         params
     }
@@ -114,9 +133,8 @@ fn ca_params(common_name: &str) -> CertificateParams {
         KeyUsagePurpose::CrlSign,
         KeyUsagePurpose::DigitalSignature,
     ];
-    let now = SystemTime::now();
-    params.not_before = (now - Duration::from_secs(86_400)).into();
-    params.not_after = (now + Duration::from_secs(365 * 86_400)).into();
+    params.not_before = days_from_now(-1).into();
+    params.not_after = days_from_now(365).into();
     params
 }
 
@@ -124,8 +142,16 @@ fn new_key() -> KeyPair {
     KeyPair::generate().expect("ECDSA P-256 key generation")
 }
 
+fn issued(cert: &rcgen::Certificate, key: &KeyPair) -> Issued {
+    Issued {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+        cert_der: cert.der().to_vec(),
+    }
+}
+
 impl Ca {
-    /// A new self-signed root CA.
+    /// A new self-signed root CA, valid from a day ago for a year.
     pub fn new_root(common_name: &str) -> Self {
         let issuer = CertifiedIssuer::self_signed(ca_params(common_name), new_key())
             .expect("root CA certificate");
@@ -142,17 +168,16 @@ impl Ca {
     }
 
     /// A leaf certificate issued by this CA.
+    ///
+    /// # Panics
+    /// If a DNS name in `spec` is not ASCII.
     pub fn issue(&self, spec: &LeafSpec) -> Issued {
         let key = new_key();
         let cert = spec
             .params()
             .signed_by(&key, &self.issuer)
             .expect("leaf certificate");
-        Issued {
-            cert_pem: cert.pem(),
-            key_pem: key.serialize_pem(),
-            cert_der: cert.der().to_vec(),
-        }
+        issued(&cert, &key)
     }
 
     /// This CA's certificate, PEM.
@@ -166,25 +191,24 @@ impl Ca {
     }
 }
 
-/// A self-signed leaf certificate.
+/// A self-signed leaf certificate (not a CA).
+///
+/// # Panics
+/// If a DNS name in `spec` is not ASCII.
 pub fn self_signed_leaf(spec: &LeafSpec) -> Issued {
     let key = new_key();
     let cert = spec.params().self_signed(&key).expect("self-signed leaf");
-    Issued {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-        cert_der: cert.der().to_vec(),
-    }
+    issued(&cert, &key)
 }
 
-/// The demo's certificates: a fresh CA, a server certificate for localhost,
-/// 127.0.0.1 and ::1, and a client certificate.
+/// The demo's certificates: a fresh root CA, a server certificate for localhost,
+/// 127.0.0.1 and ::1, and a client certificate, both issued by the CA.
 pub struct DemoPki {
     /// The CA certificate both sides trust, PEM.
     pub ca_pem: String,
-    /// The server's certificate and key.
+    /// The server's certificate (CN and SAN localhost, 127.0.0.1, ::1) and key.
     pub server: Issued,
-    /// The client's certificate and key.
+    /// The client's certificate (CN "tls-connect demo client", clientAuth) and key.
     pub client: Issued,
 }
 

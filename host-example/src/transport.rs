@@ -175,7 +175,11 @@ fn errno_name(err: &io::Error) -> &'static str {
 impl crate::bindings::tls_connect::tls_connect::types::Host for HostState {}
 
 impl Host for HostState {
-    fn open_tcp(&mut self, host: String, port: u16) -> wasmtime::Result<Result<Resource<Stream>, IoError>> {
+    fn open_tcp(
+        &mut self,
+        host: String,
+        port: u16,
+    ) -> wasmtime::Result<Result<Resource<Stream>, IoError>> {
         Ok(match dial_tcp(&host, port) {
             Ok(stream) => Ok(self.table.push(Stream::new(stream))?),
             Err(e) => Err(e),
@@ -191,7 +195,11 @@ impl Host for HostState {
 }
 
 impl HostDuplex for HostState {
-    fn read(&mut self, duplex: Resource<Stream>, max_len: u32) -> wasmtime::Result<Result<Vec<u8>, IoError>> {
+    fn read(
+        &mut self,
+        duplex: Resource<Stream>,
+        max_len: u32,
+    ) -> wasmtime::Result<Result<Vec<u8>, IoError>> {
         let stream = self.table.get_mut(&duplex)?;
         Ok(stream.live().and_then(|s| {
             let mut buf = vec![0u8; max_len.max(1) as usize];
@@ -209,7 +217,11 @@ impl HostDuplex for HostState {
         }))
     }
 
-    fn write(&mut self, duplex: Resource<Stream>, data: Vec<u8>) -> wasmtime::Result<Result<(), IoError>> {
+    fn write(
+        &mut self,
+        duplex: Resource<Stream>,
+        data: Vec<u8>,
+    ) -> wasmtime::Result<Result<(), IoError>> {
         let stream = self.table.get_mut(&duplex)?;
         Ok(stream
             .live()

@@ -1,41 +1,77 @@
-// A Node TLS echo server for the integration tests.
-//   node node-tls-server.js '<json config>'
-// Config: { key, cert, ca?, requestCert?, rejectUnauthorized?, ALPNProtocols?, unixPath? } (PEM text).
-// Prints {"listening": port} once, then one JSON line per secure connection with
-// what Node saw, and {"tlsClientError": code} for failed handshakes. Exits when
-// its stdin closes, so a test that dies never leaves it behind.
+// A Node TLS echo server for the integration tests (Node 20 or newer).
+//
+//   node tests/peers/node-tls-server.js <config.json | inline JSON>
+//
+// Config fields: key, cert, ca (each PEM text or a file path, or an array of
+// them), requestCert, rejectUnauthorized, ALPNProtocols (array of strings),
+// unixPath (listen there instead of 127.0.0.1), maxLifetimeMs (default 600000).
+//
+// Prints one JSON line per event on stdout:
+//   {"listening": port}        once, when listening (the path string for unixPath)
+//   {"servername", "alpn", "authorized", "authorizationError", "peerSubjectCN", "protocol"}
+//                               per secure connection, as Node saw it
+//   {"tlsClientError": code}    per failed handshake
+// Echoes every byte back and ends when the client ends. Exits when its stdin
+// closes, so a test that dies never leaves it running, and in any case after
+// maxLifetimeMs.
 'use strict';
+const fs = require('fs');
 const tls = require('tls');
 
-const config = JSON.parse(process.argv[2]);
-const server = tls.createServer({
-  key: config.key,
-  cert: config.cert,
-  ca: config.ca,
-  requestCert: Boolean(config.requestCert),
-  rejectUnauthorized: Boolean(config.rejectUnauthorized),
-  ALPNProtocols: config.ALPNProtocols,
-}, (socket) => {
-  const peer = socket.getPeerCertificate();
-  report({
-    servername: socket.servername || false,
-    alpn: socket.alpnProtocol,
-    authorized: socket.authorized,
-    peerSubjectCN: (peer && peer.subject && peer.subject.CN) || null,
-    protocol: socket.getProtocol(),
-  });
-  socket.on('error', () => {});
-  socket.pipe(socket);
-});
-server.on('tlsClientError', (err) => report({ tlsClientError: err.code || err.message }));
+const arg = process.argv[2];
+if (!arg) {
+  process.stderr.write('usage: node node-tls-server.js <config.json | JSON>\n');
+  process.exit(2);
+}
+const config = JSON.parse(arg.trimStart().startsWith('{') ? arg : fs.readFileSync(arg, 'utf8'));
+
+// PEM text is used as is; anything else names a file.
+function material(value) {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(material);
+  return value.includes('-----BEGIN') ? value : fs.readFileSync(value);
+}
 
 function report(fields) {
   process.stdout.write(JSON.stringify(fields) + '\n');
 }
 
-const onListening = () => report({ listening: config.unixPath ? 0 : server.address().port });
-if (config.unixPath) server.listen(config.unixPath, onListening);
-else server.listen(0, '127.0.0.1', onListening);
+const options = {
+  key: material(config.key),
+  cert: material(config.cert),
+  requestCert: Boolean(config.requestCert),
+  rejectUnauthorized: Boolean(config.rejectUnauthorized),
+};
+const ca = material(config.ca);
+if (ca !== undefined) options.ca = ca;
+if (Array.isArray(config.ALPNProtocols) && config.ALPNProtocols.length > 0) {
+  options.ALPNProtocols = config.ALPNProtocols;
+}
+
+const server = tls.createServer(options, (socket) => {
+  const peer = socket.getPeerCertificate();
+  report({
+    servername: socket.servername || false,
+    alpn: socket.alpnProtocol,
+    authorized: socket.authorized,
+    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+    peerSubjectCN: (peer && peer.subject && peer.subject.CN) || null,
+    protocol: socket.getProtocol(),
+  });
+  // A client that resets is the test's business, not a crash of this server.
+  socket.on('error', () => {});
+  // pipe() ends our side when the client ends; TLS end sends close_notify.
+  socket.pipe(socket);
+});
+server.on('tlsClientError', (err) => report({ tlsClientError: err.code || err.message }));
+
+if (config.unixPath) {
+  server.listen(config.unixPath, () => report({ listening: config.unixPath }));
+} else {
+  server.listen(0, '127.0.0.1', () => report({ listening: server.address().port }));
+}
 
 process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
 process.stdin.resume();
+setTimeout(() => process.exit(0), Number(config.maxLifetimeMs) || 600000).unref();

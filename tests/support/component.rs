@@ -9,7 +9,9 @@ use host_example::{ClientComponent, ClientInstance, ConnectOptions, KeyEntry, Pe
 fn component_path() -> PathBuf {
     std::env::var_os("TLS_CONNECT_COMPONENT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/tls-connect.wasm"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/tls-connect.wasm")
+        })
 }
 
 /// The loaded component, shared by every test in this binary.
@@ -28,7 +30,9 @@ pub fn component() -> &'static ClientComponent {
 
 /// A fresh instance of the component.
 pub fn instance() -> ClientInstance {
-    component().instantiate().expect("the component instantiates")
+    component()
+        .instantiate()
+        .expect("the component instantiates")
 }
 
 /// Connect options with nothing set: every Node default applies.
@@ -63,7 +67,11 @@ pub fn options_to(port: u16, ca_pem: &str) -> ConnectOptions {
 }
 
 /// Adds a client certificate and key.
-pub fn with_client_cert(mut options: ConnectOptions, cert_pem: &str, key_pem: &str) -> ConnectOptions {
+pub fn with_client_cert(
+    mut options: ConnectOptions,
+    cert_pem: &str,
+    key_pem: &str,
+) -> ConnectOptions {
     options.cert = Some(vec![Pem::Text(cert_pem.to_owned())]);
     options.key = Some(vec![KeyEntry {
         pem: Pem::Text(key_pem.to_owned()),

@@ -14,7 +14,8 @@ use host_example::pki::DemoPki;
 use host_example::transport::NetStream;
 use host_example::{AlpnProtocols, ClientComponent, ConnectOptions, KeyEntry, Pem};
 
-const USAGE: &str = "usage: echo-client [--component FILE] [--host HOST] [--port PORT] [--path SOCKET]
+const USAGE: &str =
+    "usage: echo-client [--component FILE] [--host HOST] [--port PORT] [--path SOCKET]
                    [--ca FILE] [--cert FILE] [--key FILE] [--servername NAME]
                    [--alpn P1,P2] [--insecure]
 Pipes stdin to the server and prints what it sends back.
@@ -146,7 +147,10 @@ fn run(mut args: Args) -> Result<(), String> {
     } else {
         options_for(&args)?
     };
-    let host = options.host.clone().unwrap_or_else(|| "localhost".to_owned());
+    let host = options
+        .host
+        .clone()
+        .unwrap_or_else(|| "localhost".to_owned());
     let port = args.port.unwrap_or(0);
     let stream = NetStream::dial(&host, port, args.path.as_deref())
         .map_err(|e| format!("{}: {}", e.code, e.message))?;
@@ -156,7 +160,13 @@ fn run(mut args: Args) -> Result<(), String> {
         .map_err(|e| format!("could not load {}: {e:#}", component_path.display()))?;
     let mut instance = component.instantiate().map_err(|e| format!("{e:#}"))?;
     let mut stdout = std::io::stdout();
-    echo_client::run(&mut instance, options, stream, std::io::stdin(), &mut stdout)
-        .map(|_| ())
-        .map_err(|e: EchoError| e.to_string())
+    echo_client::run(
+        &mut instance,
+        options,
+        stream,
+        std::io::stdin(),
+        &mut stdout,
+    )
+    .map(|_| ())
+    .map_err(|e: EchoError| e.to_string())
 }
