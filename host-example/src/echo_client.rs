@@ -94,12 +94,13 @@ pub fn run(
             Event::Net(bytes) => Some(instance.socket(&socket).feed(&bytes)??),
             Event::NetEnd => Some(instance.socket(&socket).feed_end()??),
             Event::NetError(err) => {
+                let failure = crate::transport::io_error("read", &err, "");
                 return Err(EchoError::Tls(TlsError {
-                    code: "ECONNRESET".into(),
-                    message: format!("read ECONNRESET ({err})"),
+                    code: failure.code,
+                    message: failure.message,
                     reason: None,
                     host: None,
-                }))
+                }));
             }
             Event::Input(bytes) => {
                 instance.socket(&socket).write(&bytes)??;
