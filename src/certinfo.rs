@@ -407,7 +407,6 @@ mod tests {
             let der = crate::verify::certificates_in(&pem).remove(0);
             let ours = describe(der.as_ref()).unwrap();
             let script = "const c = new (require('crypto').X509Certificate)(require('fs').readFileSync(process.argv[1]));
-                const d = require('tls').checkServerIdentity;
                 const o = c.toLegacyObject();
                 const pairs = (n) => Object.entries(n || {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x]));
                 console.log(JSON.stringify({
@@ -418,17 +417,7 @@ mod tests {
                   valid_from: o.valid_from, valid_to: o.valid_to, fingerprint: o.fingerprint,
                   fingerprint256: o.fingerprint256, fingerprint512: o.fingerprint512,
                   ext_key_usage: o.ext_key_usage ?? null, serialNumber: o.serialNumber }));";
-            let out = std::process::Command::new("node")
-                .args(["-e", script])
-                .arg(&pem_path)
-                .output()
-                .expect("node runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let node = String::from_utf8(out.stdout).unwrap();
+            let node = crate::node_oracle::run(script, &[pem_path.as_os_str()]);
             let json =
                 |v: &Option<String>| v.as_ref().map_or("null".to_owned(), |s| format!("{s:?}"));
             let pairs = |v: &[(String, String)]| {

@@ -21,6 +21,8 @@ pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 mod glue;
+#[cfg(test)]
+mod node_oracle;
 
 pub use connection::{Connection, Fed};
 pub use error::TlsError;

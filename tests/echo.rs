@@ -7,7 +7,7 @@ mod support;
 use std::io::Cursor;
 use std::time::Duration;
 
-use host_example::echo_client;
+use host_example::echo_client::{self, EchoReport};
 use host_example::echo_server::{EchoServer, EchoServerConfig};
 use host_example::pki::DemoPki;
 use host_example::transport::NetStream;
@@ -27,6 +27,23 @@ fn client_options(pki: &DemoPki, port: u16) -> host_example::ConnectOptions {
     options
 }
 
+/// The documentation's echo client, driven sans-IO, with `input` as its stdin:
+/// what it printed, and its report.
+fn sans_io_echo(pki: &DemoPki, port: u16, input: &[u8]) -> (String, EchoReport) {
+    let mut instance = instance();
+    let stream = NetStream::dial("127.0.0.1", port, None).expect("server reachable");
+    let mut printed = Vec::new();
+    let report = echo_client::run(
+        &mut instance,
+        client_options(pki, port),
+        stream,
+        Cursor::new(input.to_vec()),
+        &mut printed,
+    )
+    .expect("echo succeeds");
+    (String::from_utf8(printed).expect("text"), report)
+}
+
 #[test]
 fn documentation_example_against_node_server() {
     let pki = DemoPki::generate();
@@ -38,19 +55,9 @@ fn documentation_example_against_node_server() {
         reject_unauthorized: true,
         ..NodeServerConfig::default()
     });
-    let mut instance = instance();
-    let stream = NetStream::dial("127.0.0.1", server.port(), None).expect("server reachable");
-    let mut printed = Vec::new();
-    let report = echo_client::run(
-        &mut instance,
-        client_options(&pki, server.port()),
-        stream,
-        Cursor::new(b"hello\n".to_vec()),
-        &mut printed,
-    )
-    .expect("echo succeeds");
+    let (printed, report) = sans_io_echo(&pki, server.port(), b"hello\n");
     assert_eq!(
-        String::from_utf8(printed).unwrap(),
+        printed,
         "client connected authorized\nhello\nserver ends connection\n"
     );
     assert!(report.authorized);
@@ -129,17 +136,11 @@ fn attached_echo_against_rustls_server() {
 fn sans_io_echo_against_rustls_server() {
     let pki = DemoPki::generate();
     let server = rustls_server(&pki, Vec::new());
-    let mut instance = instance();
-    let stream = NetStream::dial("127.0.0.1", server.port(), None).unwrap();
-    let mut printed = Vec::new();
-    let report = echo_client::run(
-        &mut instance,
-        client_options(&pki, server.port()),
-        stream,
-        Cursor::new(b"one\ntwo\n".to_vec()),
-        &mut printed,
-    )
-    .expect("echo succeeds");
+    let (printed, report) = sans_io_echo(&pki, server.port(), b"one\ntwo\n");
+    assert_eq!(
+        printed,
+        "client connected authorized\none\ntwo\nserver ends connection\n"
+    );
     assert_eq!(report.received, b"one\ntwo\n");
     assert!(report.server_ended);
 }
