@@ -4,7 +4,7 @@
 //! against Node's own `tls.connect`); with `rejectUnauthorized: false` Node
 //! connects and sets `authorizationError` to the same code.
 
-use host_example::pki::{days_from_now, self_signed_leaf, Ca, LeafSpec};
+use host_example::pki::{days_from_now, self_signed_leaf, Ca, Issued, LeafSpec};
 
 /// A server identity and the client's trust.
 #[derive(Debug, Clone)]
@@ -17,6 +17,16 @@ pub struct Scenario {
     pub client_ca_pem: Option<String>,
 }
 
+/// The server presents `leaf` (followed by `intermediates`, PEM); the client
+/// trusts `root`, or the default roots when `None`.
+fn served(leaf: Issued, intermediates: &str, root: Option<&Ca>) -> Scenario {
+    Scenario {
+        server_chain_pem: leaf.cert_pem + intermediates,
+        server_key_pem: leaf.key_pem,
+        client_ca_pem: root.map(Ca::cert_pem),
+    }
+}
+
 fn localhost() -> LeafSpec {
     LeafSpec::server("localhost", &["localhost", "127.0.0.1"])
 }
@@ -25,11 +35,7 @@ fn localhost() -> LeafSpec {
 pub fn good() -> Scenario {
     let root = Ca::new_root("good root");
     let leaf = root.issue(&localhost());
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: Some(root.cert_pem()),
-    }
+    served(leaf, "", Some(&root))
 }
 
 /// Leaf and intermediate sent; the client trusts the root. Node: authorized.
@@ -37,22 +43,14 @@ pub fn chain() -> Scenario {
     let root = Ca::new_root("chain root");
     let intermediate = root.issue_intermediate("chain intermediate");
     let leaf = intermediate.issue(&localhost());
-    Scenario {
-        server_chain_pem: leaf.cert_pem + &intermediate.cert_pem(),
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: Some(root.cert_pem()),
-    }
+    served(leaf, &intermediate.cert_pem(), Some(&root))
 }
 
 /// A self-signed leaf; the client uses the default roots.
 /// Node: `DEPTH_ZERO_SELF_SIGNED_CERT`, "self-signed certificate".
 pub fn self_signed() -> Scenario {
     let leaf = self_signed_leaf(&localhost());
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: None,
-    }
+    served(leaf, "", None)
 }
 
 /// A leaf from an unknown CA, sent alone; the client uses the default roots.
@@ -60,11 +58,7 @@ pub fn self_signed() -> Scenario {
 pub fn unknown_issuer() -> Scenario {
     let stranger = Ca::new_root("unknown root");
     let leaf = stranger.issue(&localhost());
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: None,
-    }
+    served(leaf, "", None)
 }
 
 /// Leaf from an intermediate, the intermediate not sent; the client trusts the
@@ -73,11 +67,7 @@ pub fn missing_intermediate() -> Scenario {
     let root = Ca::new_root("root of the missing intermediate");
     let intermediate = root.issue_intermediate("missing intermediate");
     let leaf = intermediate.issue(&localhost());
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: Some(root.cert_pem()),
-    }
+    served(leaf, "", Some(&root))
 }
 
 /// A leaf valid from 30 days ago until yesterday, from a trusted root.
@@ -89,11 +79,7 @@ pub fn expired() -> Scenario {
         not_after: days_from_now(-1),
         ..localhost()
     });
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: Some(root.cert_pem()),
-    }
+    served(leaf, "", Some(&root))
 }
 
 /// A trusted leaf whose only name is `DNS:other.test`. Node: `ERR_TLS_CERT_ALTNAME_INVALID`,
@@ -107,9 +93,5 @@ pub fn wrong_name() -> Scenario {
         ip_addresses: Vec::new(),
         ..localhost()
     });
-    Scenario {
-        server_chain_pem: leaf.cert_pem,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: Some(root.cert_pem()),
-    }
+    served(leaf, "", Some(&root))
 }
