@@ -158,3 +158,30 @@ fn name_mismatch() {
     assert_eq!(err.host.as_deref(), Some("localhost"));
     check_outcome(scenario, "ERR_TLS_CERT_ALTNAME_INVALID", &err.message);
 }
+
+#[test]
+fn unknown_root_behind_an_intermediate() {
+    check_outcome(
+        scenarios::unknown_root_behind_intermediate(),
+        "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+        "unable to get local issuer certificate",
+    );
+}
+
+#[test]
+fn self_signed_root_in_the_chain() {
+    check_outcome(
+        scenarios::self_signed_root_in_chain(),
+        "SELF_SIGNED_CERT_IN_CHAIN",
+        "self-signed certificate in certificate chain",
+    );
+}
+
+#[test]
+fn not_yet_valid_certificate() {
+    check_outcome(
+        scenarios::not_yet_valid(),
+        "CERT_NOT_YET_VALID",
+        "certificate is not yet valid",
+    );
+}

@@ -95,3 +95,34 @@ pub fn wrong_name() -> Scenario {
     });
     served(leaf, "", Some(&root))
 }
+
+/// Leaf and intermediate sent, their root unknown; the client uses the default
+/// roots. Node: `UNABLE_TO_GET_ISSUER_CERT_LOCALLY`, "unable to get local issuer certificate".
+pub fn unknown_root_behind_intermediate() -> Scenario {
+    let root = Ca::new_root("unknown root behind an intermediate");
+    let intermediate = root.issue_intermediate("intermediate of an unknown root");
+    let leaf = intermediate.issue(&localhost());
+    served(leaf, &intermediate.cert_pem(), None)
+}
+
+/// Leaf, intermediate and their self-signed root all sent; the client uses the
+/// default roots. Node: `SELF_SIGNED_CERT_IN_CHAIN`, "self-signed certificate in
+/// certificate chain".
+pub fn self_signed_root_in_chain() -> Scenario {
+    let root = Ca::new_root("self-signed root sent by the server");
+    let intermediate = root.issue_intermediate("intermediate under a sent root");
+    let leaf = intermediate.issue(&localhost());
+    served(leaf, &(intermediate.cert_pem() + &root.cert_pem()), None)
+}
+
+/// A leaf valid only from tomorrow, from a trusted root. Node: `CERT_NOT_YET_VALID`,
+/// "certificate is not yet valid".
+pub fn not_yet_valid() -> Scenario {
+    let root = Ca::new_root("not-yet-valid root");
+    let leaf = root.issue(&LeafSpec {
+        not_before: days_from_now(1),
+        not_after: days_from_now(30),
+        ..localhost()
+    });
+    served(leaf, "", Some(&root))
+}
