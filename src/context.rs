@@ -8,7 +8,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ClientConfig, SupportedProtocolVersion};
 
-use crate::names::{select_suites, Version};
+use crate::names::{self, select_suites, Version};
 use crate::options::{AlpnProtocols, ConnectOptions, KeyEntry};
 use crate::verify::{certificates_in, AcceptChainVerifier, TrustStore};
 use crate::TlsError;
@@ -65,11 +65,11 @@ fn protocol_versions(
 ) -> Result<Vec<&'static SupportedProtocolVersion>, TlsError> {
     let min = match &options.min_version {
         Some(name) => Version::parse(name, "minimum")?,
-        None => Version::Tls12,
+        None => names::DEFAULT_MIN_VERSION,
     };
     let max = match &options.max_version {
         Some(name) => Version::parse(name, "maximum")?,
-        None => Version::Tls13,
+        None => names::DEFAULT_MAX_VERSION,
     };
     let mut versions = Vec::new();
     if min <= Version::Tls13 && Version::Tls13 <= max {

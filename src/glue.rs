@@ -48,6 +48,32 @@ impl client::Guest for Component {
             mode: RefCell::new(Mode::SansIo(Box::new(conn))),
         }))
     }
+
+    fn check_server_identity(
+        hostname: String,
+        cert: wit::PeerCertificate,
+    ) -> Result<(), wit::TlsError> {
+        crate::identity::check_server_identity(&hostname, &engine_certificate(cert))
+            .map_err(wit_error)
+    }
+
+    fn root_certificates() -> Vec<String> {
+        crate::roots::root_certificates()
+    }
+
+    fn get_ciphers() -> Vec<String> {
+        crate::names::supported_cipher_names()
+    }
+
+    fn defaults() -> wit::TlsDefaults {
+        let d = options::defaults();
+        wit::TlsDefaults {
+            ciphers: d.ciphers,
+            ecdh_curve: d.ecdh_curve,
+            min_version: d.min_version,
+            max_version: d.max_version,
+        }
+    }
 }
 
 /// Opens the transport Node's options name.
@@ -261,6 +287,16 @@ fn wit_cipher(c: CipherInfo) -> wit::Cipher {
         name: c.name,
         standard_name: c.standard_name,
         version: c.version,
+    }
+}
+
+/// Only what `check-server-identity` reads crosses back; `..Default` fills the rest.
+fn engine_certificate(c: wit::PeerCertificate) -> crate::certinfo::PeerCertificate {
+    crate::certinfo::PeerCertificate {
+        subject: c.subject,
+        issuer: c.issuer,
+        subjectaltname: c.subjectaltname,
+        ..Default::default()
     }
 }
 

@@ -3,7 +3,7 @@
 //! The engine (every module but `glue`) is plain Rust: Node's option rules turned
 //! into a rustls configuration ([`options`], [`context`], [`names`]), a sans-IO
 //! connection ([`connection`]) with an attached driver ([`transport`]),
-//! OpenSSL-shaped verification ([`verify`], [`identity`]), Node's certificate
+//! OpenSSL-shaped verification ([`verify`], [`identity`], [`roots`]), Node's certificate
 //! object ([`certinfo`]) and Node's error codes ([`error`], [`alert`]). It builds
 //! and is tested natively. `glue` is the only module that sees wit-bindgen types;
 //! it exists only in the wasm build.
@@ -16,6 +16,7 @@ pub mod error;
 pub mod identity;
 pub mod names;
 pub mod options;
+pub mod roots;
 pub mod transport;
 pub mod verify;
 

@@ -18,7 +18,23 @@ pub enum Version {
     Tls13,
 }
 
+/// Node's `tls.DEFAULT_MIN_VERSION`.
+pub const DEFAULT_MIN_VERSION: Version = Version::Tls12;
+
+/// Node's `tls.DEFAULT_MAX_VERSION`.
+pub const DEFAULT_MAX_VERSION: Version = Version::Tls13;
+
 impl Version {
+    /// The name Node gives this version: `'TLSv1.2'`.
+    pub fn node_name(self) -> &'static str {
+        match self {
+            Version::Tls10 => "TLSv1",
+            Version::Tls11 => "TLSv1.1",
+            Version::Tls12 => "TLSv1.2",
+            Version::Tls13 => "TLSv1.3",
+        }
+    }
+
     /// Parses a `minVersion`/`maxVersion` value; `bound` is "minimum" or "maximum"
     /// for Node's error message.
     pub fn parse(name: &str, bound: &str) -> Result<Self, TlsError> {
@@ -150,6 +166,24 @@ const DEFAULT_ORDER: &[u16] = &[
     0x1303, 0x1302, 0x1301, // TLS 1.3
     0xCCA9, 0xCCA8, 0xC02B, 0xC02F, 0xC02C, 0xC030, // TLS 1.2
 ];
+
+/// `tls.DEFAULT_CIPHERS` for this engine: the default preference as a cipher list
+/// (IANA names for TLS 1.3, OpenSSL names for TLS 1.2, as Node writes its own).
+pub fn default_cipher_list() -> String {
+    let names: Vec<&str> = DEFAULT_ORDER
+        .iter()
+        .filter_map(|id| entry(*id))
+        .map(|s| s.openssl)
+        .collect();
+    names.join(":")
+}
+
+/// `tls.getCiphers()`: every suite's OpenSSL name in lowercase, sorted, as Node lists them.
+pub fn supported_cipher_names() -> Vec<String> {
+    let mut names: Vec<String> = SUITES.iter().map(|s| s.openssl.to_lowercase()).collect();
+    names.sort();
+    names
+}
 
 /// Orders and filters `available` per Node's `ciphers` option (OpenSSL cipher-list
 /// syntax; `TLS_` names choose the TLS 1.3 suites). `None`: the guest's default.
@@ -304,6 +338,22 @@ mod tests {
             CipherSuite::TLS13_CHACHA20_POLY1305_SHA256
         );
         assert_eq!(suites.len(), provider.cipher_suites.len());
+    }
+
+    #[test]
+    fn default_list_selects_the_default_order() {
+        let list = default_cipher_list();
+        assert!(list.starts_with("TLS_CHACHA20_POLY1305_SHA256:"), "{list}");
+        assert_eq!(ids(&list), DEFAULT_ORDER.to_vec());
+    }
+
+    #[test]
+    fn cipher_names_are_lowercase_and_sorted() {
+        let names = supported_cipher_names();
+        assert_eq!(names.len(), SUITES.len());
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
+        assert!(names.contains(&"tls_chacha20_poly1305_sha256".to_owned()));
+        assert!(names.contains(&"ecdhe-rsa-aes128-gcm-sha256".to_owned()));
     }
 
     #[test]

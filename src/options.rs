@@ -2,7 +2,7 @@
 //! Node's validation. Every host hands its options here, so every host applies
 //! the same rules.
 
-use crate::TlsError;
+use crate::{names, TlsError};
 
 /// PEM data given as text or as bytes (a JavaScript string or a Buffer).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +105,30 @@ pub struct Settings {
     pub reject_unauthorized: bool,
     /// Keep writing after the server ends.
     pub allow_half_open: bool,
+}
+
+/// The values of Node's `tls.DEFAULT_*` constants for this engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defaults {
+    /// `DEFAULT_CIPHERS`.
+    pub ciphers: String,
+    /// `DEFAULT_ECDH_CURVE`.
+    pub ecdh_curve: String,
+    /// `DEFAULT_MIN_VERSION`.
+    pub min_version: String,
+    /// `DEFAULT_MAX_VERSION`.
+    pub max_version: String,
+}
+
+/// The defaults `tls.connect()` applies when an option is not given.
+pub fn defaults() -> Defaults {
+    Defaults {
+        ciphers: names::default_cipher_list(),
+        // rustls chooses among X25519, P-256 and P-384 itself, as OpenSSL's 'auto' does.
+        ecdh_curve: "auto".to_owned(),
+        min_version: names::DEFAULT_MIN_VERSION.node_name().to_owned(),
+        max_version: names::DEFAULT_MAX_VERSION.node_name().to_owned(),
+    }
 }
 
 /// Node's default host.

@@ -26,7 +26,7 @@ impl TrustStore {
     /// The default roots (Mozilla's, as Node bundles them).
     pub fn default_roots() -> Self {
         Self {
-            anchors: Arc::new(webpki_roots::TLS_SERVER_ROOTS.to_vec()),
+            anchors: crate::roots::default_anchors(),
         }
     }
 
