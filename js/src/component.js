@@ -1,0 +1,69 @@
+// Loads and instantiates the transpiled tls-connect component once per
+// JavaScript realm. The module awaits the instantiation at the top level, so
+// `connect()` can throw Node's synchronous validation errors synchronously.
+
+import { instantiate } from '../gen/tls-connect.js';
+import { wasiImports } from './wasi.js';
+
+/** Reads one core module next to the transpiled JavaScript: from disk in Node and Deno, by fetch elsewhere. */
+async function compileCore(name) {
+  const url = new URL(`../gen/${name}`, import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`tls-connect: cannot load ${url}: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** The io-error every attached-mode transport call gets: JavaScript hosts drive the sans-IO path. */
+function attachedModeUnsupported() {
+  throw {
+    code: 'ERR_TLS_INVALID_STATE',
+    message: 'A JavaScript host drives sockets sans-IO; the guest cannot open a transport itself',
+  };
+}
+
+/** The transport import. JavaScript hosts never lend one, since every socket here is sans-IO. */
+const transportImport = {
+  Duplex: class Duplex {
+    read() {
+      attachedModeUnsupported();
+    }
+    write() {
+      attachedModeUnsupported();
+    }
+    shutdown() {
+      attachedModeUnsupported();
+    }
+    close() {}
+  },
+  openTcp: attachedModeUnsupported,
+  openUnix: attachedModeUnsupported,
+};
+
+const memories = [];
+
+/** Instantiates core modules as the component asks, remembering each linear memory. */
+async function instantiateCore(module, imports) {
+  const instance = await WebAssembly.instantiate(module, imports);
+  for (const value of Object.values(instance.exports)) {
+    if (value instanceof WebAssembly.Memory) memories.push(value);
+  }
+  return instance;
+}
+
+const root = await instantiate(
+  compileCore,
+  { ...wasiImports, 'tls-connect:tls-connect/transport': transportImport },
+  instantiateCore,
+);
+
+/** The component's exported `client` interface. */
+export const client = root.client;
+
+/** The guest's linear memory in bytes: what every open socket of this realm shares. */
+export function guestMemoryBytes() {
+  return memories.reduce((total, memory) => total + memory.buffer.byteLength, 0);
+}
