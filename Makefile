@@ -6,9 +6,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 COMPONENT := target/tls-connect.wasm
 GUEST_BUILD := target/wasm32-wasip2/release/tls_connect.wasm
+WASM_RELEASE := target/wasm32-wasip2/release
+HTTPS_GET_PLUGIN := target/https-get-plugin.wasm
+ECHO_WASI_ONLY := target/tls-echo-wasi-only.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup js-setup component js demo test js-test lint
+.PHONY: setup js-setup component plugins js demo test js-test lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -33,6 +36,19 @@ component: setup
 	  $(CARGO) build --release --locked --target wasm32-wasip2 -p tls-connect --lib
 	@cp -p $(GUEST_BUILD) $(COMPONENT)
 
+## The example plugins and the wasi:sockets transport adapter (examples/), composed
+## with the component by wac: https-get with tls-connect (the host lends the
+## transport), and tls-echo with tls-connect and the adapter (WASI alone).
+plugins: component
+	@command -v wac >/dev/null || $(CARGO) install --locked --no-default-features --features wit wac-cli@0.12.0 >&2
+	@CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS="-C strip=symbols" \
+	  $(CARGO) build --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport
+	@wac plug $(WASM_RELEASE)/https-get.wasm --plug $(COMPONENT) -o $(HTTPS_GET_PLUGIN)
+	@wac compose examples/compose/tls-echo-wasi-only.wac \
+	  --dep tls-connect:wasi-sockets-transport=$(WASM_RELEASE)/wasi_sockets_transport.wasm \
+	  --dep tls-connect:tls-connect=$(COMPONENT) \
+	  --dep tls-connect:tls-echo=$(WASM_RELEASE)/tls-echo.wasm -o $(ECHO_WASI_ONLY)
+
 ## Node's documentation echo client, against a local echo server it starts itself.
 ## Built with --workspace so features unify exactly as for the tests: wasmtime is built once.
 demo: component
@@ -47,8 +63,11 @@ js: component js-setup
 
 ## Every test: the engine's unit tests, the component in wasmtime against real
 ## TLS peers, then the npm package in Node 20, Node 26, Deno and Chromium.
-test: component js
-	@TLS_CONNECT_COMPONENT=$(CURDIR)/$(COMPONENT) $(CARGO) test --release --locked --workspace
+test: component plugins js
+	@TLS_CONNECT_COMPONENT=$(CURDIR)/$(COMPONENT) \
+	  TLS_CONNECT_HTTPS_GET_PLUGIN=$(CURDIR)/$(HTTPS_GET_PLUGIN) \
+	  TLS_CONNECT_ECHO_WASI_ONLY=$(CURDIR)/$(ECHO_WASI_ONLY) \
+	  $(CARGO) test --release --locked --workspace
 	@$(MAKE) --no-print-directory js-test
 
 ## The JavaScript tests alone (after `make js`). The core suite runs in every
@@ -73,3 +92,4 @@ lint: setup
 	@$(CARGO) fmt --all -- --check
 	@$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
 	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p tls-connect --lib -- -D warnings
+	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport -p node-net --all-targets -- -D warnings

@@ -24,6 +24,16 @@ pub struct HostState {
     pub table: ResourceTable,
 }
 
+impl HostState {
+    /// A state with `wasi` and an empty table.
+    pub(crate) fn new(wasi: WasiCtx) -> Self {
+        Self {
+            wasi,
+            table: ResourceTable::new(),
+        }
+    }
+}
+
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
@@ -45,9 +55,7 @@ impl ClientComponent {
     pub fn load(wasm: &Path) -> Result<Self> {
         let engine = Engine::default();
         let component = load_precompiled(&engine, wasm)?;
-        let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        TlsConnect::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+        let linker = linker(&engine, Imports::WasiAndTransport)?;
         Ok(Self {
             engine,
             component,
@@ -57,14 +65,31 @@ impl ClientComponent {
 
     /// A fresh instance with its own store.
     pub fn instantiate(&self) -> Result<ClientInstance> {
-        let state = HostState {
-            wasi: WasiCtx::builder().build(),
-            table: ResourceTable::new(),
-        };
+        let state = HostState::new(WasiCtx::builder().build());
         let mut store = Store::new(&self.engine, state);
         let bindings = TlsConnect::instantiate(&mut store, &self.component, &self.linker)?;
         Ok(ClientInstance { store, bindings })
     }
+}
+
+/// What a host offers a component's imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imports {
+    /// WASI 0.2 and tls-connect's `transport` (and its types-only `types`), served
+    /// by [`crate::transport`]: for tls-connect itself and plugins composed with it.
+    WasiAndTransport,
+    /// WASI 0.2 and nothing else: for compositions that bring their own transport.
+    WasiOnly,
+}
+
+/// A linker offering `imports`.
+pub(crate) fn linker(engine: &Engine, imports: Imports) -> Result<Linker<HostState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    if imports == Imports::WasiAndTransport {
+        TlsConnect::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+    }
+    Ok(linker)
 }
 
 /// Where the precompiled form of `wasm` is kept, and the file that records what
@@ -90,7 +115,9 @@ fn cache_key(engine: &Engine, wasm: &Path) -> Result<String> {
     ))
 }
 
-fn load_precompiled(engine: &Engine, wasm: &Path) -> Result<Component> {
+/// Loads the component at `wasm` for `engine`, from its `.cwasm` when that is
+/// current, else compiling it and keeping the result.
+pub(crate) fn load_precompiled(engine: &Engine, wasm: &Path) -> Result<Component> {
     let (cwasm, key_file) = cache_paths(wasm);
     let key = cache_key(engine, wasm)?;
     if fs::read_to_string(&key_file).ok().as_deref() == Some(key.as_str()) {

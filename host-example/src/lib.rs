@@ -4,10 +4,13 @@
 //!   and instantiates it with WASI and our transport import.
 //! - [`transport`]: the transport import over real sockets (TCP with
 //!   TCP_NODELAY, Unix sockets, or any stream the caller lends).
+//! - [`command`]: runs a command component, such as a plugin composed with
+//!   tls-connect, with our transport import or with WASI alone.
 //! - [`echo_client`]: Node's documentation echo client, driven sans-IO.
 //! - [`pki`] and [`echo_server`]: freshly generated certificates and an in-process
 //!   rustls echo server, for the self-contained demo and the tests.
 
+pub mod command;
 pub mod component;
 pub mod echo_client;
 pub mod echo_server;
@@ -31,4 +34,5 @@ pub use bindings::exports::tls_connect::tls_connect::client::TlsSocket;
 pub use bindings::tls_connect::tls_connect::types::{
     AlpnProtocols, Cipher, ConnectOptions, Fed, KeyEntry, PeerCertificate, Pem, TlsError,
 };
-pub use component::{ClientComponent, ClientInstance};
+pub use command::CommandComponent;
+pub use component::{ClientComponent, ClientInstance, Imports};

@@ -2,9 +2,10 @@
 //! algorithm off: with it on, Nagle plus delayed ACK add 40 ms to a handshake.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
 
+use node_net::{Nagle, NetError};
 use wasmtime::component::Resource;
 
 use crate::bindings::tls_connect::tls_connect::transport::{Host, HostDuplex, IoError};
@@ -99,38 +100,15 @@ impl Stream {
     }
 
     fn live(&mut self) -> Result<&mut Box<dyn ByteStream>, IoError> {
-        self.inner.as_mut().ok_or_else(|| IoError {
-            code: "ERR_SOCKET_CLOSED".into(),
-            message: "Socket is closed".into(),
-        })
+        self.inner
+            .as_mut()
+            .ok_or_else(|| NetError::socket_closed().into())
     }
 }
 
 /// Opens TCP to host:port with TCP_NODELAY, trying each resolved address in turn.
 pub fn dial_tcp(host: &str, port: u16) -> Result<TcpStream, IoError> {
-    let addrs: Vec<_> = (host, port)
-        .to_socket_addrs()
-        .map_err(|_| IoError {
-            code: "ENOTFOUND".into(),
-            message: format!("getaddrinfo ENOTFOUND {host}"),
-        })?
-        .collect();
-    let mut last = None;
-    for addr in addrs {
-        match TcpStream::connect(addr) {
-            Ok(stream) => {
-                stream
-                    .set_nodelay(true)
-                    .map_err(|e| io_error("setsockopt", &e, &addr.to_string()))?;
-                return Ok(stream);
-            }
-            Err(e) => last = Some(io_error("connect", &e, &addr.to_string())),
-        }
-    }
-    Err(last.unwrap_or_else(|| IoError {
-        code: "ENOTFOUND".into(),
-        message: format!("getaddrinfo ENOTFOUND {host}"),
-    }))
+    node_net::dial_tcp(host, port, Nagle::Off).map_err(IoError::from)
 }
 
 /// Opens the Unix socket at `path`.
@@ -140,34 +118,15 @@ pub fn dial_unix(path: &str) -> Result<UnixStream, IoError> {
 
 /// Node's shape for a socket error: `connect ECONNREFUSED 127.0.0.1:8000`.
 pub fn io_error(syscall: &str, err: &io::Error, address: &str) -> IoError {
-    let code = errno_name(err);
-    let message = if address.is_empty() {
-        format!("{syscall} {code}")
-    } else {
-        format!("{syscall} {code} {address}")
-    };
-    IoError {
-        code: code.into(),
-        message,
-    }
+    NetError::io(syscall, err, address).into()
 }
 
-/// The errno name Node uses as `err.code`.
-fn errno_name(err: &io::Error) -> &'static str {
-    use io::ErrorKind as K;
-    match err.kind() {
-        K::ConnectionRefused => "ECONNREFUSED",
-        K::ConnectionReset => "ECONNRESET",
-        K::ConnectionAborted => "ECONNABORTED",
-        K::BrokenPipe => "EPIPE",
-        K::NotFound => "ENOENT",
-        K::PermissionDenied => "EACCES",
-        K::TimedOut => "ETIMEDOUT",
-        K::AddrNotAvailable => "EADDRNOTAVAIL",
-        K::NotConnected => "ENOTCONN",
-        K::HostUnreachable => "EHOSTUNREACH",
-        K::NetworkUnreachable => "ENETUNREACH",
-        _ => "EIO",
+impl From<NetError> for IoError {
+    fn from(err: NetError) -> Self {
+        IoError {
+            code: err.code,
+            message: err.message,
+        }
     }
 }
 
@@ -230,9 +189,10 @@ impl HostDuplex for HostState {
 
     fn shutdown(&mut self, duplex: Resource<Stream>) -> wasmtime::Result<Result<(), IoError>> {
         let stream = self.table.get_mut(&duplex)?;
+        // ENOTCONN (the server already closed everything) is no error, as in Node.
         Ok(stream
             .live()
-            .and_then(|s| s.shutdown_write().map_err(|e| io_error("shutdown", &e, ""))))
+            .and_then(|s| node_net::shutdown_outcome(s.shutdown_write()).map_err(IoError::from)))
     }
 
     fn close(&mut self, duplex: Resource<Stream>) -> wasmtime::Result<()> {

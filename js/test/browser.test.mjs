@@ -26,7 +26,7 @@ const TIMEOUT = 60_000;
 /** How long one step (launch, page load, one echo) may take. */
 const STEP_MS = 20_000;
 /** The only directories the test's HTTP server serves, below js/. */
-const SERVED = ['dist', join('test', 'browser')];
+const SERVED = ['dist', join('test', 'browser'), join('test', 'support')];
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -60,7 +60,7 @@ async function ensureBundle() {
   if (built < sources) await buildBrowser();
 }
 
-/** A static server for dist/ and test/browser/ on 127.0.0.1, with the content types browsers insist on. */
+/** A static server for dist/, test/browser/ and test/support/ on 127.0.0.1, with the content types browsers insist on. */
 async function startStaticServer() {
   const server = http.createServer(async (request, response) => {
     try {

@@ -107,7 +107,7 @@ test('the global WebSocket, where there is one (Node 22+, Deno)', { timeout: TIM
 test('a refused TCP connection fails with Node\'s ECONNREFUSED', { timeout: TIMEOUT }, async () => {
   const port = await closedPort();
   const result = await within(TIMEOUT, 'the refusal', echoOnce(connect, throughBridge(`?port=${port}`), 'x'));
-  assert.deepEqual(result, { error: { code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${port}` } });
+  assert.deepEqual(result, { error: { name: 'Error', code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${port}` } });
 });
 
 test('the bridge refuses targets that are not loopback', { timeout: TIMEOUT }, async () => {

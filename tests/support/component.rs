@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use host_example::{ClientComponent, ClientInstance, ConnectOptions, KeyEntry, Pem};
 
 /// The component `make test` built; `TLS_CONNECT_COMPONENT` names it.
-fn component_path() -> PathBuf {
+pub fn component_path() -> PathBuf {
     std::env::var_os("TLS_CONNECT_COMPONENT")
         .map(PathBuf::from)
         .unwrap_or_else(|| {

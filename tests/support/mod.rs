@@ -3,5 +3,6 @@
 #![allow(dead_code)]
 
 pub mod component;
+pub mod composed;
 pub mod peers;
 pub mod scenarios;

@@ -112,6 +112,8 @@ pub struct NodeEvent {
     pub protocol: Option<String>,
     /// The code of a `tlsClientError`, e.g. `"ECONNRESET"`.
     pub tls_client_error: Option<String>,
+    /// The HTTPS server's request line, e.g. `"GET / HTTP/1.1"`.
+    pub request: Option<String>,
 }
 
 impl NodeEvent {
@@ -126,6 +128,7 @@ impl NodeEvent {
             peer_subject_cn: text("peerSubjectCN"),
             protocol: text("protocol"),
             tls_client_error: text("tlsClientError"),
+            request: text("request"),
         })
     }
 }
@@ -144,7 +147,21 @@ pub struct NodeServer {
 impl NodeServer {
     /// Starts the server and waits until it listens.
     pub fn start(config: &NodeServerConfig) -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/node-tls-server.js");
+        Self::start_script("node-tls-server.js", config)
+    }
+
+    /// Starts Node's `https.createServer` (`tests/peers/node-https-server.js`)
+    /// instead: it answers every request with `200 OK` and reports each request
+    /// as an event. `unix_path` is not supported.
+    pub fn start_https(config: &NodeServerConfig) -> Self {
+        Self::start_script("node-https-server.js", config)
+    }
+
+    /// Starts the script `tests/peers/{script}` with `config` and waits until it listens.
+    fn start_script(script: &str, config: &NodeServerConfig) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/peers")
+            .join(script);
         let dir = TempDir::new("node-server");
         let json = json!({
             "key": config.key,

@@ -2,7 +2,8 @@
 // Chromium) share on the Node side, on top of the suites' common support: the
 // test PKI, Node's own TLS echo server, and a one-shot echo through a client.
 
-import { Buffer } from 'node:buffer';
+export { echoOnce } from '../support/echo-once.js';
+
 import { startPeer } from '../support/peer.js';
 import { pki } from '../support/pki.js';
 
@@ -34,33 +35,4 @@ export function within(ms, what, promise) {
     timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Sends `message` over a TLS socket made by a `connect` (ours or Node's), ends,
- * and collects the echo until the socket closes.
- *
- * @returns {Promise<object>} `{echoed, authorized, authorizationError, protocol,
- *   alpnProtocol}`, or `{error: {code, message}}` when the connection failed
- */
-export function echoOnce(connect, options, message) {
-  return new Promise((resolve) => {
-    const socket = connect(options);
-    const received = [];
-    let info = {};
-    socket.on('secureConnect', () => {
-      info = {
-        authorized: socket.authorized,
-        authorizationError: socket.authorizationError ?? null,
-        protocol: socket.getProtocol(),
-        alpnProtocol: socket.alpnProtocol,
-      };
-      socket.end(message);
-    });
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('error', (error) => resolve({ error: { code: error.code, message: error.message } }));
-    socket.on('close', (hadError) => {
-      if (!hadError) resolve({ ...info, echoed: Buffer.concat(received).toString() });
-    });
-  });
 }

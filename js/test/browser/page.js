@@ -2,59 +2,16 @@
 // offers `window.echoOnce(options)` for the test to call. `window.__ready` says
 // the bundle, and the component inside it, loaded; `window.__loadError` says why not.
 
-/** How long one echo may take before the page gives up on it. */
-const ECHO_TIMEOUT_MS = 20_000;
-
-/** A plain copy of an Error, since page.evaluate returns only JSON-like values. */
-function describe(error) {
-  return { name: error?.name, code: error?.code, message: error?.message ?? String(error) };
-}
-
-/** The text of byte chunks, decoded as one (a character may span two chunks). */
-function decodeAll(chunks) {
-  const decoder = new TextDecoder();
-  return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join('') + decoder.decode();
-}
+import { describeError as describe, echoOnce } from '../support/echo-once.js';
 
 /**
  * Connects through the bridge at `url` with `connectOptions` (`ca` and so on),
- * sends `message`, ends, and collects the echo until the socket closes.
- * Resolves to `{echoed, authorized, authorizationError, protocol, alpnProtocol}`
- * or `{error: {name, code, message}}`; it never rejects.
+ * sends `message`, ends, and collects the echo (see echo-once.js).
  */
-async function echoOnce({ url, message, connectOptions }) {
+async function echoThroughBridge({ url, message, connectOptions }) {
   const { connect } = await import('../../dist/browser/tls-connect.js');
   const { webSocketDuplex } = await import('../../dist/browser/websocket.js');
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ error: { code: 'TIMEOUT', message: `no close within ${ECHO_TIMEOUT_MS} ms` } }), ECHO_TIMEOUT_MS);
-    const finish = (result) => {
-      clearTimeout(timer);
-      resolve(result);
-    };
-    let socket;
-    try {
-      socket = connect({ ...connectOptions, socket: webSocketDuplex(url) });
-    } catch (error) {
-      finish({ error: describe(error) });
-      return;
-    }
-    const received = [];
-    let info = {};
-    socket.on('secureConnect', () => {
-      info = {
-        authorized: socket.authorized,
-        authorizationError: socket.authorizationError ?? null,
-        protocol: socket.getProtocol(),
-        alpnProtocol: socket.alpnProtocol,
-      };
-      socket.end(message);
-    });
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('error', (error) => finish({ error: describe(error) }));
-    socket.on('close', (hadError) => {
-      if (!hadError) finish({ ...info, echoed: decodeAll(received) });
-    });
-  });
+  return echoOnce((options) => connect({ ...options, socket: webSocketDuplex(url) }), connectOptions, message);
 }
 
 /** What connect() without `socket` does here: it has no TCP to fall back on. */
@@ -68,7 +25,7 @@ async function connectWithoutSocket() {
   }
 }
 
-window.echoOnce = echoOnce;
+window.echoOnce = echoThroughBridge;
 window.connectWithoutSocket = connectWithoutSocket;
 // Loading the bundle instantiates the component (top-level await): ready means it worked.
 import('../../dist/browser/tls-connect.js').then(
