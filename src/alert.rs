@@ -3,7 +3,7 @@
 //! Node shows OpenSSL's errors as `ERR_SSL_<REASON>` with the text
 //! `error:0A000<nnn>:SSL routines::<reason>`.
 
-use rustls::{AlertDescription, Error, InvalidMessage};
+use rustls::{AlertDescription, CertificateError, Error, InvalidMessage};
 
 use crate::TlsError;
 
@@ -71,16 +71,29 @@ pub fn from_rustls(err: &Error) -> TlsError {
         Error::InvalidMessage(
             InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion,
         ) => ssl_error(0x10B, "wrong version number"),
+        // A record longer than TLS allows, before or after the handshake (Node 20 alike).
         Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
-            ssl_error(0x96, "record layer failure")
+            ssl_error(0xC6, "packet length too long")
         }
         Error::InvalidMessage(_) => ssl_error(0x9F, "bad record type"),
         Error::DecryptError => ssl_error(0x119, "decryption failed or bad record mac"),
         Error::NoApplicationProtocol => ssl_error(0x460, "tlsv1 alert no application protocol"),
         Error::PeerIncompatible(_) => ssl_error(0x410, "sslv3 alert handshake failure"),
-        Error::InvalidCertificate(_) => ssl_error(0x86, "certificate verify failed"),
+        // A failure the verifier already named (verify.rs) comes through rustls whole.
+        Error::InvalidCertificate(CertificateError::Other(other)) => {
+            match other.0.downcast_ref::<TlsError>() {
+                Some(named) => named.clone(),
+                None => verify_failed(),
+            }
+        }
+        Error::InvalidCertificate(_) => verify_failed(),
         other => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("TLS failure: {other}")),
     }
+}
+
+/// OpenSSL's error for a certificate refused during the handshake.
+fn verify_failed() -> TlsError {
+    ssl_error(0x86, "certificate verify failed")
 }
 
 /// Node's `ECONNRESET` when the stream ends before the handshake is done.
@@ -113,6 +126,27 @@ mod tests {
             AlertDescription::NoApplicationProtocol,
         ));
         assert_eq!(err.code, "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL");
+    }
+
+    #[test]
+    fn a_failure_named_by_the_verifier_passes_through() {
+        let named = TlsError::new("UNSPECIFIED", "EE certificate key too weak");
+        let err = Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            std::sync::Arc::new(named.clone()),
+        )));
+        assert_eq!(from_rustls(&err), named);
+        let err = Error::InvalidCertificate(CertificateError::BadSignature);
+        assert_eq!(from_rustls(&err).code, "ERR_SSL_CERTIFICATE_VERIFY_FAILED");
+    }
+
+    #[test]
+    fn oversized_records_are_too_long_packets() {
+        let err = from_rustls(&Error::InvalidMessage(InvalidMessage::MessageTooLarge));
+        assert_eq!(err.code, "ERR_SSL_PACKET_LENGTH_TOO_LONG");
+        assert_eq!(
+            err.message,
+            "error:0A0000C6:SSL routines::packet length too long"
+        );
     }
 
     #[test]

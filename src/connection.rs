@@ -53,6 +53,9 @@ pub struct Connection {
     context: SecureContext,
     phase: Phase,
     authorization_error: Option<String>,
+    /// The certificate decision found the server trusted: Node's `authorized`,
+    /// false for a connection that failed before the decision.
+    verified: bool,
     /// Plaintext written before `'secureConnect'`: held until the certificate decision.
     held: Vec<u8>,
     peer_ended: bool,
@@ -61,6 +64,9 @@ pub struct Connection {
 
 /// How much to read into rustls per step; rustls refuses more than its buffer.
 const FEED_CHUNK: usize = 16 * 1024 + 512;
+
+/// How much plaintext room each read out of rustls makes: one full record.
+const PLAINTEXT_STEP: usize = 16 * 1024;
 
 impl Connection {
     /// Validates the options, builds the secure context and begins the handshake.
@@ -84,6 +90,7 @@ impl Connection {
             context,
             phase: Phase::Handshaking,
             authorization_error: None,
+            verified: false,
             held: Vec::new(),
             peer_ended: false,
             write_ended: false,
@@ -209,7 +216,7 @@ impl Connection {
 
     /// `socket.authorized`.
     pub fn authorized(&self) -> bool {
-        self.phase != Phase::Handshaking && self.authorization_error.is_none()
+        self.verified
     }
 
     /// `socket.authorizationError`.
@@ -306,6 +313,7 @@ impl Connection {
     /// when the chain verified; `rejectUnauthorized` refuses or records.
     fn decide(&mut self) -> Result<(), TlsError> {
         let verdict = self.verify_peer();
+        self.verified = verdict.is_ok();
         if let Err(err) = verdict {
             // Node records the code on the socket whether it refuses or not.
             self.authorization_error = Some(err.code.clone());
@@ -339,17 +347,21 @@ impl Connection {
     }
 
     fn drain_plaintext(&mut self, fed: &mut Fed) -> Result<(), TlsError> {
-        let mut buf = [0u8; 16 * 1024];
         // Bounded: rustls holds a limited amount of plaintext; each turn takes some.
         loop {
-            match self.tls.reader().read(&mut buf) {
+            // Read straight into the batch's buffer: one copy out of rustls, no bounce buffer.
+            let start = fed.data.len();
+            fed.data.resize(start + PLAINTEXT_STEP, 0);
+            let read = self.tls.reader().read(&mut fed.data[start..]);
+            fed.data.truncate(start + *read.as_ref().unwrap_or(&0));
+            match read {
                 Ok(0) => {
                     if !self.peer_ended {
                         self.on_peer_end(fed);
                     }
                     return Ok(());
                 }
-                Ok(n) => fed.data.extend_from_slice(&buf[..n]),
+                Ok(_) => {}
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
                 // Ended without close_notify: Node treats the stream's end as 'end'.
                 Err(e) if e.kind() == ErrorKind::UnexpectedEof => {
@@ -587,5 +599,20 @@ mod tests {
             .feed(b"HTTP/1.1 400 Bad Request\r\n\r\n")
             .unwrap_err();
         assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
+    }
+
+    /// Found by the `server_bytes` fuzz target: a connection that failed before
+    /// the certificate decision reported `authorized` true.
+    #[test]
+    fn failed_handshake_is_never_authorized() {
+        let pki = pki(&["localhost"]);
+        let mut client = client(&pki, true, true);
+        // A fatal handshake_failure alert in place of the ServerHello.
+        let err = client.feed(b"\x15\x03\x03\x00\x02\x02\x28").unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+        assert!(!client.authorized());
+        let mut client = self::client(&pki, true, true);
+        assert_eq!(client.feed_end().unwrap_err().code, "ECONNRESET");
+        assert!(!client.authorized());
     }
 }

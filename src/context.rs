@@ -7,11 +7,13 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ClientConfig, SupportedProtocolVersion};
+use zeroize::Zeroizing;
 
 use crate::names::{self, select_suites, Version};
 use crate::options::{AlpnProtocols, ConnectOptions, KeyEntry};
 use crate::verify::{certificates_in, AcceptChainVerifier, TrustStore};
 use crate::TlsError;
+use crate::{record_crypto, signatures};
 
 /// What a connection needs from its secure context: the rustls config and the
 /// trust store its chain is judged against.
@@ -28,9 +30,13 @@ impl SecureContext {
     /// `send_sni` turns the SNI extension on (Node sends it only for `servername`).
     pub fn from_options(options: &ConnectOptions, send_sni: bool) -> Result<Self, TlsError> {
         let base = rustls::crypto::ring::default_provider();
-        let cipher_suites = select_suites(options.ciphers.as_deref(), &base.cipher_suites)?;
+        let cipher_suites = record_crypto::host_first(select_suites(
+            options.ciphers.as_deref(),
+            &base.cipher_suites,
+        )?);
         let provider = Arc::new(CryptoProvider {
             cipher_suites,
+            signature_verification_algorithms: signatures::ALGORITHMS,
             ..base
         });
         let versions = protocol_versions(options)?;
@@ -41,8 +47,9 @@ impl SecureContext {
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier));
         let mut config = match client_identity(options)? {
+            // rustls takes its own copy and wipes it once loaded; ours is wiped on drop.
             Some((chain, key)) => builder
-                .with_client_auth_cert(chain, key)
+                .with_client_auth_cert(chain, key.clone_key())
                 .map_err(|e| TlsError::new("ERR_OSSL_X509_KEY_VALUES_MISMATCH", e.to_string()))?,
             None => builder.with_no_client_auth(),
         };
@@ -52,7 +59,7 @@ impl SecureContext {
         }
         Ok(Self {
             config: Arc::new(config),
-            trust: TrustStore::from_ca(options.ca.as_deref()),
+            trust: TrustStore::from_ca(options.ca.as_deref()).with_crls(options.crl.as_deref())?,
         })
     }
 }
@@ -95,12 +102,15 @@ fn no_ciphers_available() -> TlsError {
     )
 }
 
+/// A decoded private key, wiped when dropped.
+type SecretKey = Zeroizing<PrivateKeyDer<'static>>;
+
 /// The client certificate chain and key, when both are given. A key is decoded
 /// whenever given, as Node's `setKey` throws on a bad one; Node accepts a key
 /// without a certificate or the reverse, and OpenSSL then sends no certificate.
 fn client_identity(
     options: &ConnectOptions,
-) -> Result<Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>, TlsError> {
+) -> Result<Option<(Vec<CertificateDer<'static>>, SecretKey)>, TlsError> {
     let key = match options.key.as_deref().and_then(<[KeyEntry]>::first) {
         Some(entry) => Some(private_key(entry, options.passphrase.as_deref())?),
         None => None,
@@ -116,10 +126,7 @@ fn client_identity(
 
 /// Decodes one PEM private key: PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8 with
 /// the entry's passphrase, else the `passphrase` option.
-fn private_key(
-    entry: &KeyEntry,
-    passphrase: Option<&str>,
-) -> Result<PrivateKeyDer<'static>, TlsError> {
+fn private_key(entry: &KeyEntry, passphrase: Option<&str>) -> Result<SecretKey, TlsError> {
     let pem = entry.pem.as_bytes();
     if let Ok(text) = std::str::from_utf8(pem) {
         if let Ok((label, document)) = pkcs8::SecretDocument::from_pem(text.trim()) {
@@ -131,17 +138,19 @@ fn private_key(
             }
         }
     }
-    PrivateKeyDer::from_pem_slice(pem).map_err(|_| {
-        TlsError::new(
-            "ERR_OSSL_UNSUPPORTED",
-            "error:1E08010C:DECODER routines::unsupported",
-        )
-    })
+    PrivateKeyDer::from_pem_slice(pem)
+        .map(Zeroizing::new)
+        .map_err(|_| {
+            TlsError::new(
+                "ERR_OSSL_UNSUPPORTED",
+                "error:1E08010C:DECODER routines::unsupported",
+            )
+        })
 }
 
 /// Decrypts an encrypted PKCS#8 key; a wrong or missing passphrase is OpenSSL's
 /// "bad decrypt".
-fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<PrivateKeyDer<'static>, TlsError> {
+fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SecretKey, TlsError> {
     let bad_decrypt = || {
         TlsError::new(
             "ERR_OSSL_BAD_DECRYPT",
@@ -149,10 +158,39 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<PrivateKeyDer<'
         )
     };
     let info = pkcs8::EncryptedPrivateKeyInfo::try_from(der).map_err(|_| bad_decrypt())?;
+    scrypt_within_limit(&info)?;
     let document = info
         .decrypt(passphrase.ok_or_else(bad_decrypt)?)
         .map_err(|_| bad_decrypt())?;
-    Ok(PrivateKeyDer::Pkcs8(document.as_bytes().to_vec().into()))
+    // `document` wipes itself on drop; the copy is wiped by `SecretKey`.
+    Ok(Zeroizing::new(PrivateKeyDer::Pkcs8(
+        document.as_bytes().to_vec().into(),
+    )))
+}
+
+/// OpenSSL's scrypt memory limit (32 MiB) for an scrypt-encrypted key. A key
+/// asking for more fails as in Node instead of being allocated: in the guest, a
+/// failed allocation (4 GiB, say) is a trap.
+fn scrypt_within_limit(info: &pkcs8::EncryptedPrivateKeyInfo<'_>) -> Result<(), TlsError> {
+    const MAX_MEM: u128 = 32 * 1024 * 1024;
+    let scrypt = info
+        .encryption_algorithm
+        .pbes2()
+        .and_then(|p| p.kdf.scrypt());
+    let Some(params) = scrypt else {
+        return Ok(());
+    };
+    let n = u128::from(params.cost_parameter);
+    let r = u128::from(params.block_size);
+    let p = u128::from(params.parallelization);
+    // OpenSSL's count: 128·r·p bytes of B, and 128·r·(N+2) bytes of V and X.
+    if 128 * r * p + 128 * r * (n + 2) > MAX_MEM {
+        return Err(TlsError::new(
+            "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED",
+            "error:030000AC:digital envelope routines::memory limit exceeded",
+        ));
+    }
+    Ok(())
 }
 
 /// Node's `ALPNProtocols` as a list of protocol names, with Node's checks.
@@ -237,6 +275,23 @@ mod tests {
         assert_eq!(protocol_versions(&options).unwrap().len(), 1);
     }
 
+    /// Key-log lines (Node's `'keylog'` event) are never written unless asked,
+    /// and nothing asks yet: rustls's default key log discards every secret.
+    #[test]
+    fn no_key_log_unless_asked() {
+        let context = SecureContext::from_options(&ConnectOptions::default(), false).unwrap();
+        for label in [
+            "CLIENT_RANDOM",
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0",
+            "SERVER_TRAFFIC_SECRET_0",
+            "EXPORTER_SECRET",
+        ] {
+            assert!(!context.config.key_log.will_log(label), "{label}");
+        }
+    }
+
     #[test]
     fn garbage_key_is_unsupported_even_without_a_cert() {
         let options = ConnectOptions {
@@ -278,7 +333,7 @@ mod tests {
             passphrase: passphrase.map(str::to_owned),
         };
         assert!(matches!(
-            private_key(&entry(Some("s3cret")), None).unwrap(),
+            *private_key(&entry(Some("s3cret")), None).unwrap(),
             PrivateKeyDer::Pkcs8(_)
         ));
         assert!(private_key(&entry(None), Some("s3cret")).is_ok());
@@ -288,5 +343,31 @@ mod tests {
             private_key(&entry(None), None).unwrap_err().code,
             "ERR_OSSL_BAD_DECRYPT"
         );
+    }
+
+    /// An scrypt key asking for more than OpenSSL's 32 MiB fails with Node's
+    /// code at once, before any memory is taken for it.
+    #[test]
+    fn scrypt_key_over_the_memory_limit_is_refused() {
+        use pkcs8::der::Encode;
+        use pkcs8::pkcs5::{pbes2, scrypt, EncryptionScheme};
+        // (log2 N, r, p): 4 GiB of V; 40 MB of B. OpenSSL's own N=2^14, r=8, p=1 fits.
+        for (log_n, r, p, refused) in [(22, 8, 1, true), (14, 8, 40_000, true), (14, 8, 1, false)] {
+            let params = scrypt::Params::new(log_n, r, p, 32).unwrap();
+            let scheme = pbes2::Parameters::scrypt_aes256cbc(params, &[1; 16], &[2; 16]).unwrap();
+            let der = pkcs8::EncryptedPrivateKeyInfo {
+                encryption_algorithm: EncryptionScheme::Pbes2(scheme),
+                encrypted_data: &[0; 48],
+            }
+            .to_der()
+            .unwrap();
+            let err = decrypt_pkcs8(&der, Some("x")).unwrap_err();
+            let code = if refused {
+                "ERR_OSSL_EVP_MEMORY_LIMIT_EXCEEDED"
+            } else {
+                "ERR_OSSL_BAD_DECRYPT"
+            };
+            assert_eq!(err.code, code, "N=2^{log_n} r={r} p={p}");
+        }
     }
 }

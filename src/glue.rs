@@ -1,10 +1,12 @@
 //! The component glue: the one place where wit-bindgen types meet the engine.
 //! It converts WIT records to engine types and back, and implements the engine's
-//! `Transport` for the imported `duplex`. No Node rule lives here.
+//! `Transport` for the imported `duplex` and its `CryptoHost` for the imported
+//! `host-crypto`. No Node rule lives here.
 
 use std::cell::RefCell;
 
 use crate::connection::{CipherInfo, Connection, Fed};
+use crate::host_crypto::{self, Aead, CryptoHost, HostKey, SignatureAlgorithm};
 use crate::options::{self, ConnectOptions, Target};
 use crate::transport::{Attached, Transport};
 use crate::TlsError;
@@ -15,6 +17,7 @@ wit_bindgen::generate!({
 });
 
 use exports::tls_connect::tls_connect::client;
+use tls_connect::tls_connect::host_crypto as wit_crypto;
 use tls_connect::tls_connect::transport as wit_transport;
 use tls_connect::tls_connect::types as wit;
 
@@ -26,9 +29,9 @@ impl client::Guest for Component {
     type TlsSocket = Socket;
 
     fn connect(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
-        let (options, socket) = engine_options(options);
+        let (mut options, socket) = engine_options(options);
         let attached = (|| {
-            let conn = Connection::new(&options)?;
+            let conn = new_connection(&mut options)?;
             let duplex = match socket {
                 Some(duplex) => duplex,
                 None => open(&options.target()?)?,
@@ -42,8 +45,8 @@ impl client::Guest for Component {
     }
 
     fn start(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
-        let (options, _socket) = engine_options(options);
-        let conn = Connection::new(&options).map_err(wit_error)?;
+        let (mut options, _socket) = engine_options(options);
+        let conn = new_connection(&mut options).map_err(wit_error)?;
         Ok(client::TlsSocket::new(Socket {
             mode: RefCell::new(Mode::SansIo(Box::new(conn))),
         }))
@@ -74,6 +77,14 @@ impl client::Guest for Component {
             max_version: d.max_version,
         }
     }
+}
+
+/// The connection for `options`; their keys and passphrases are wiped once the
+/// secure context holds what it needs, so no copy lingers in freed guest memory.
+fn new_connection(options: &mut ConnectOptions) -> Result<Connection, TlsError> {
+    let conn = Connection::new(options);
+    options.zeroize_secrets();
+    conn
 }
 
 /// Opens the transport Node's options name.
@@ -220,6 +231,7 @@ impl Transport for Duplex {
 }
 
 fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transport::Duplex>) {
+    offer_crypto_to_host();
     let options = ConnectOptions {
         host: o.host,
         port: o.port,
@@ -228,6 +240,9 @@ fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transpo
         reject_unauthorized: o.reject_unauthorized,
         ca: o
             .ca
+            .map(|items| items.into_iter().map(engine_pem).collect()),
+        crl: o
+            .crl
             .map(|items| items.into_iter().map(engine_pem).collect()),
         cert: o
             .cert
@@ -321,5 +336,63 @@ fn wit_certificate(c: crate::certinfo::PeerCertificate) -> wit::PeerCertificate 
         ext_key_usage: c.ext_key_usage,
         serial_number: c.serial_number,
         raw: c.raw,
+    }
+}
+
+/// From the first connection on, every traffic key and every ECDSA or Ed25519
+/// signature is offered to the host's `host-crypto` import first.
+fn offer_crypto_to_host() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| host_crypto::install(Box::new(ImportedCrypto)));
+}
+
+/// The imported `host-crypto` interface.
+struct ImportedCrypto;
+
+impl CryptoHost for ImportedCrypto {
+    fn take_key(&self, aead: Aead, key: &[u8]) -> Option<Box<dyn HostKey>> {
+        let aead = match aead {
+            Aead::Aes128Gcm => wit_crypto::Aead::Aes128Gcm,
+            Aead::Aes256Gcm => wit_crypto::Aead::Aes256Gcm,
+            Aead::ChaCha20Poly1305 => wit_crypto::Aead::Chacha20Poly1305,
+        };
+        let key = wit_crypto::take_key(aead, key)?;
+        Some(Box::new(ImportedKey(key)))
+    }
+
+    fn verify_signature(
+        &self,
+        algorithm: SignatureAlgorithm,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Option<bool> {
+        use wit_crypto::SignatureAlgorithm as Wit;
+        let algorithm = match algorithm {
+            SignatureAlgorithm::EcdsaP256Sha256 => Wit::EcdsaP256Sha256,
+            SignatureAlgorithm::EcdsaP256Sha384 => Wit::EcdsaP256Sha384,
+            SignatureAlgorithm::EcdsaP384Sha256 => Wit::EcdsaP384Sha256,
+            SignatureAlgorithm::EcdsaP384Sha384 => Wit::EcdsaP384Sha384,
+            SignatureAlgorithm::Ed25519 => Wit::Ed25519,
+        };
+        wit_crypto::verify_signature(algorithm, public_key, message, signature)
+    }
+}
+
+/// A traffic key the host took.
+struct ImportedKey(wit_crypto::TrafficKey);
+
+// SAFETY: a wasm32-wasip2 component has one thread; the engine's traits ask for
+// Send and Sync only because rustls's encrypter traits do.
+unsafe impl Send for ImportedKey {}
+unsafe impl Sync for ImportedKey {}
+
+impl HostKey for ImportedKey {
+    fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        self.0.seal(nonce, aad, plaintext)
+    }
+
+    fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+        self.0.open(nonce, aad, sealed)
     }
 }

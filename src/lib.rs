@@ -13,10 +13,13 @@ pub mod certinfo;
 pub mod connection;
 pub mod context;
 pub mod error;
+pub mod host_crypto;
 pub mod identity;
 pub mod names;
 pub mod options;
+pub mod record_crypto;
 pub mod roots;
+pub mod signatures;
 pub mod transport;
 pub mod verify;
 

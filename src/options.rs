@@ -2,6 +2,8 @@
 //! Node's validation. Every host hands its options here, so every host applies
 //! the same rules.
 
+use zeroize::Zeroize;
+
 use crate::{names, TlsError};
 
 /// PEM data given as text or as bytes (a JavaScript string or a Buffer).
@@ -59,6 +61,9 @@ pub struct ConnectOptions {
     pub reject_unauthorized: Option<bool>,
     /// `ca`: trusted roots replacing the default ones.
     pub ca: Option<Vec<Pem>>,
+    /// `crl`: certificate revocation lists, the first CRL of each item. Given,
+    /// the whole chain is checked: every issuer needs one.
+    pub crl: Option<Vec<Pem>>,
     /// `cert`: the client certificate chain.
     pub cert: Option<Vec<Pem>>,
     /// `key`: the client key.
@@ -151,6 +156,19 @@ impl ConnectOptions {
         })
     }
 
+    /// Wipes the secrets the caller handed in (private keys and passphrases), for
+    /// when the secure context has been built and they are no longer needed.
+    pub fn zeroize_secrets(&mut self) {
+        for entry in self.key.iter_mut().flatten() {
+            match &mut entry.pem {
+                Pem::Text(text) => text.zeroize(),
+                Pem::Bytes(bytes) => bytes.zeroize(),
+            }
+            entry.passphrase.zeroize();
+        }
+        self.passphrase.zeroize();
+    }
+
     /// Where to connect when the caller gave no stream: `path` wins over host and port.
     pub fn target(&self) -> Result<Target, TlsError> {
         if let Some(path) = &self.path {
@@ -220,6 +238,33 @@ mod tests {
         assert!(options.settings().unwrap().reject_unauthorized);
         options.reject_unauthorized = Some(false);
         assert!(!options.settings().unwrap().reject_unauthorized);
+    }
+
+    #[test]
+    fn zeroize_secrets_wipes_keys_and_passphrases_only() {
+        let mut options = ConnectOptions {
+            host: Some("h.test".into()),
+            passphrase: Some("s3cret".into()),
+            key: Some(vec![
+                KeyEntry {
+                    pem: Pem::Text("-----BEGIN PRIVATE KEY-----".into()),
+                    passphrase: Some("own".into()),
+                },
+                KeyEntry {
+                    pem: Pem::Bytes(b"-----BEGIN EC PRIVATE KEY-----".to_vec()),
+                    passphrase: None,
+                },
+            ]),
+            ..Default::default()
+        };
+        options.zeroize_secrets();
+        assert_eq!(options.passphrase, None);
+        let keys = options.key.as_deref().unwrap();
+        assert_eq!(keys.len(), 2);
+        assert!(keys
+            .iter()
+            .all(|k| k.pem.as_bytes().is_empty() && k.passphrase.is_none()));
+        assert_eq!(options.host.as_deref(), Some("h.test"));
     }
 
     #[test]

@@ -95,7 +95,12 @@ impl<T: Transport> Attached<T> {
             self.receive()?;
             self.flush()?;
         }
-        let end = self.inbox.len().min(self.inbox_pos + max_len.max(1));
+        // Saturating: `max_len` comes from the caller (up to u32::MAX), and in wasm
+        // usize is 32 bits, so a plain sum wraps and the slice below would panic.
+        let end = self
+            .inbox
+            .len()
+            .min(self.inbox_pos.saturating_add(max_len.max(1)));
         let out = self.inbox[self.inbox_pos..end].to_vec();
         self.inbox_pos = end;
         Ok(out)

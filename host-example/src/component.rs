@@ -14,22 +14,34 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 use crate::bindings::exports::tls_connect::tls_connect::client::{Guest, TlsSocket};
 use crate::bindings::TlsConnect;
+use crate::host_crypto::{HostCrypto, HostCryptoCounts};
+use crate::meter::MemoryMeter;
 use crate::transport::{ByteStream, Stream};
 use crate::{ConnectOptions, TlsError};
 
-/// The per-instance host state: WASI and the table of lent streams.
+/// The per-instance host state: WASI, the table of lent streams and traffic
+/// keys, and whether the host seals records for the guest.
 pub struct HostState {
     wasi: WasiCtx,
     /// Resources lent to the guest, the transport streams among them.
     pub table: ResourceTable,
+    /// Whether the `host-crypto` import does the guest's record crypto and signature checks.
+    pub host_crypto: HostCrypto,
+    /// What it did.
+    pub host_crypto_counts: HostCryptoCounts,
+    /// Counts the guest's linear memory (the store's resource limiter).
+    pub(crate) meter: MemoryMeter,
 }
 
 impl HostState {
-    /// A state with `wasi` and an empty table.
+    /// A state with `wasi`, an empty table, and native record crypto.
     pub(crate) fn new(wasi: WasiCtx) -> Self {
         Self {
             wasi,
             table: ResourceTable::new(),
+            host_crypto: HostCrypto::Native,
+            host_crypto_counts: HostCryptoCounts::default(),
+            meter: MemoryMeter::default(),
         }
     }
 }
@@ -63,10 +75,19 @@ impl ClientComponent {
         })
     }
 
-    /// A fresh instance with its own store.
+    /// A fresh instance with its own store, its record crypto and signature
+    /// checks done natively by the host.
     pub fn instantiate(&self) -> Result<ClientInstance> {
-        let state = HostState::new(WasiCtx::builder().build());
+        self.instantiate_with(HostCrypto::Native)
+    }
+
+    /// A fresh instance whose host does, or declines, the guest's record crypto
+    /// and signature checks.
+    pub fn instantiate_with(&self, host_crypto: HostCrypto) -> Result<ClientInstance> {
+        let mut state = HostState::new(WasiCtx::builder().build());
+        state.host_crypto = host_crypto;
         let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.meter);
         let bindings = TlsConnect::instantiate(&mut store, &self.component, &self.linker)?;
         Ok(ClientInstance { store, bindings })
     }
@@ -159,6 +180,13 @@ impl ClientInstance {
         self.bindings.tls_connect_tls_connect_client()
     }
 
+    /// What this instance's host did for the guest's crypto: traffic keys taken
+    /// (four per TLS 1.3 connection: handshake and application, each direction)
+    /// and signatures verified (two per full handshake with an ECDSA chain).
+    pub fn host_crypto_counts(&self) -> HostCryptoCounts {
+        self.store.data().host_crypto_counts
+    }
+
     /// Lends a stream the caller opened, for `ConnectOptions::socket`.
     pub fn lend(&mut self, stream: impl ByteStream + 'static) -> Result<Resource<Stream>> {
         Ok(self.store.data_mut().table.push(Stream::new(stream))?)
@@ -176,12 +204,50 @@ impl ClientInstance {
         client.call_start(&mut self.store, &options)
     }
 
+    /// `tls.checkServerIdentity(hostname, cert)`, Node's default algorithm.
+    pub fn check_server_identity(
+        &mut self,
+        hostname: &str,
+        cert: &crate::PeerCertificate,
+    ) -> TlsResult<()> {
+        let client = self.client().clone();
+        client.call_check_server_identity(&mut self.store, hostname, cert)
+    }
+
     /// Calls into one socket's methods.
     pub fn socket<'a>(&'a mut self, socket: &'a TlsSocket) -> SocketCalls<'a> {
         SocketCalls {
             instance: self,
             socket,
         }
+    }
+
+    /// Drops the host's handle to `socket`, so the guest frees it. A handle the
+    /// host never drops keeps its connection alive in the guest for good.
+    pub fn drop_socket(&mut self, socket: TlsSocket) -> Result<()> {
+        socket.resource_drop(&mut self.store)
+    }
+
+    /// Bytes of linear memory the guest holds (never shrinks: the peak so far).
+    pub fn guest_memory_bytes(&self) -> usize {
+        self.store.data().meter.bytes()
+    }
+
+    /// The transport streams in this instance's table: `(held, open)`, where
+    /// `held` counts the streams the guest has not dropped and `open` those of
+    /// them not closed yet. Both are 0 when no connection is alive.
+    pub fn lent_streams(&mut self) -> (usize, usize) {
+        let streams = self.store.data_mut().table.iter_mut();
+        let streams: Vec<bool> = streams
+            .filter_map(|entry| entry.downcast_ref::<Stream>().map(Stream::is_open))
+            .collect();
+        (streams.len(), streams.iter().filter(|open| **open).count())
+    }
+
+    /// Every resource the host holds for this instance (streams, traffic keys,
+    /// WASI's): a count that keeps rising across connections is a leak.
+    pub fn host_resources(&mut self) -> usize {
+        self.store.data_mut().table.iter_mut().count()
     }
 }
 

@@ -204,7 +204,10 @@ fn invalid_data(err: rustls::Error) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, err)
 }
 
-fn server_config(config: &EchoServerConfig) -> io::Result<ServerConfig> {
+/// The rustls server configuration for `config`: TLS 1.3 and 1.2, the chain and
+/// key, and client certificates when `client_ca_pem` is set. Tests drive their
+/// own misbehaving servers with it.
+pub fn server_config(config: &EchoServerConfig) -> io::Result<ServerConfig> {
     // Explicit: the process installs no default provider.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let chain: Vec<CertificateDer<'static>> =

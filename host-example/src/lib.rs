@@ -4,9 +4,12 @@
 //!   and instantiates it with WASI and our transport import.
 //! - [`transport`]: the transport import over real sockets (TCP with
 //!   TCP_NODELAY, Unix sockets, or any stream the caller lends).
+//! - [`host_crypto`]: the host-crypto import: native ring seals and opens TLS
+//!   records and verifies signatures (or declines, so the guest does it).
 //! - [`command`]: runs a command component, such as a plugin composed with
 //!   tls-connect, with our transport import or with WASI alone.
 //! - [`echo_client`]: Node's documentation echo client, driven sans-IO.
+//! - [`meter`]: counts a guest's linear memory, to watch it for leaks.
 //! - [`pki`] and [`echo_server`]: freshly generated certificates and an in-process
 //!   rustls echo server, for the self-contained demo and the tests.
 
@@ -14,6 +17,8 @@ pub mod command;
 pub mod component;
 pub mod echo_client;
 pub mod echo_server;
+pub mod host_crypto;
+pub mod meter;
 pub mod pki;
 
 pub mod transport;
@@ -25,6 +30,7 @@ pub mod bindings {
         world: "tls-connect",
         with: {
             "tls-connect:tls-connect/transport.duplex": crate::transport::Stream,
+            "tls-connect:tls-connect/host-crypto.traffic-key": crate::host_crypto::TrafficKey,
         },
         imports: { default: trappable },
     });
@@ -36,3 +42,4 @@ pub use bindings::tls_connect::tls_connect::types::{
 };
 pub use command::CommandComponent;
 pub use component::{ClientComponent, ClientInstance, Imports};
+pub use host_crypto::{HostCrypto, HostCryptoCounts};

@@ -8,8 +8,9 @@ use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CertifiedIssuer,
+    DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, RevocationReason, RevokedCertParams, SanType, SerialNumber,
 };
 
 const DAY: Duration = Duration::from_secs(86_400);
@@ -160,8 +161,19 @@ impl Ca {
 
     /// An intermediate CA issued by this one.
     pub fn issue_intermediate(&self, common_name: &str) -> Ca {
+        self.issue_intermediate_with(common_name, |_| {})
+    }
+
+    /// An intermediate issued by this CA, its parameters changed by `adjust`
+    /// first: name constraints, or basic constraints that make it no CA at all.
+    pub fn issue_intermediate_with(
+        &self,
+        common_name: &str,
+        adjust: impl FnOnce(&mut CertificateParams),
+    ) -> Ca {
         let mut params = ca_params(common_name);
         params.use_authority_key_identifier_extension = true;
+        adjust(&mut params);
         let issuer = CertifiedIssuer::signed_by(params, new_key(), &self.issuer)
             .expect("intermediate CA certificate");
         Ca { issuer }
@@ -172,12 +184,58 @@ impl Ca {
     /// # Panics
     /// If a DNS name in `spec` is not ASCII.
     pub fn issue(&self, spec: &LeafSpec) -> Issued {
+        self.issue_with(spec, |_| {})
+    }
+
+    /// A leaf certificate issued by this CA, its parameters changed by `adjust`
+    /// first (a chosen serial number, CA basic constraints).
+    ///
+    /// # Panics
+    /// If a DNS name in `spec` is not ASCII.
+    pub fn issue_with(
+        &self,
+        spec: &LeafSpec,
+        adjust: impl FnOnce(&mut CertificateParams),
+    ) -> Issued {
         let key = new_key();
-        let cert = spec
-            .params()
+        let mut params = spec.params();
+        adjust(&mut params);
+        let cert = params
             .signed_by(&key, &self.issuer)
             .expect("leaf certificate");
         issued(&cert, &key)
+    }
+
+    /// A CRL from this CA, valid from a day ago for a week, revoking the
+    /// certificates with these serial numbers (big-endian bytes), PEM.
+    pub fn crl_revoking(&self, serials: &[&[u8]]) -> String {
+        let revoked_certs = serials
+            .iter()
+            .map(|serial| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(serial),
+                revocation_time: days_from_now(-1).into(),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect();
+        let params = CertificateRevocationListParams {
+            this_update: days_from_now(-1).into(),
+            next_update: days_from_now(7).into(),
+            crl_number: SerialNumber::from_slice(&[1]),
+            issuing_distribution_point: None,
+            revoked_certs,
+            key_identifier_method: KeyIdMethod::Sha256,
+        };
+        params
+            .signed_by(&self.issuer)
+            .and_then(|crl| crl.pem())
+            .expect("CRL")
+    }
+
+    /// This CA's private key, PKCS#8 PEM: for signing, with the openssl CLI,
+    /// what rcgen cannot make (SHA-1 signatures, keys ring cannot generate).
+    pub fn key_pem(&self) -> String {
+        self.issuer.key().serialize_pem()
     }
 
     /// This CA's certificate, PEM.
@@ -196,8 +254,22 @@ impl Ca {
 /// # Panics
 /// If a DNS name in `spec` is not ASCII.
 pub fn self_signed_leaf(spec: &LeafSpec) -> Issued {
+    self_signed_leaf_with(spec, |_| {})
+}
+
+/// A self-signed certificate, its parameters changed by `adjust` first (CA basic
+/// constraints make it a CA certificate served as a leaf).
+///
+/// # Panics
+/// If a DNS name in `spec` is not ASCII.
+pub fn self_signed_leaf_with(
+    spec: &LeafSpec,
+    adjust: impl FnOnce(&mut CertificateParams),
+) -> Issued {
     let key = new_key();
-    let cert = spec.params().self_signed(&key).expect("self-signed leaf");
+    let mut params = spec.params();
+    adjust(&mut params);
+    let cert = params.self_signed(&key).expect("self-signed leaf");
     issued(&cert, &key)
 }
 

@@ -99,6 +99,11 @@ impl Stream {
         }
     }
 
+    /// Whether the stream is still open (not closed by the guest).
+    pub fn is_open(&self) -> bool {
+        self.inner.is_some()
+    }
+
     fn live(&mut self) -> Result<&mut Box<dyn ByteStream>, IoError> {
         self.inner
             .as_mut()

@@ -51,6 +51,7 @@ export async function buildBrowser({ root = PACKAGE_ROOT, logLevel = 'warning' }
       'node:buffer': 'buffer',
       'node:events': 'events',
       'node:net': './src/browser/net.js',
+      'node:crypto': './src/browser/crypto.js',
       // readable-stream asks for 'process/'; the alias covers that spelling too.
       process: './src/browser/process.js',
     },

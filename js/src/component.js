@@ -3,6 +3,7 @@
 // `connect()` can throw Node's synchronous validation errors synchronously.
 
 import { instantiate } from '../gen/tls-connect.js';
+import { hostCryptoImport } from './host-crypto.js';
 import { wasiImports } from './wasi.js';
 
 /** Reads one core module next to the transpiled JavaScript: from disk in Node and Deno, by fetch elsewhere. */
@@ -56,7 +57,11 @@ async function instantiateCore(module, imports) {
 
 const root = await instantiate(
   compileCore,
-  { ...wasiImports, 'tls-connect:tls-connect/transport': transportImport },
+  {
+    ...wasiImports,
+    'tls-connect:tls-connect/transport': transportImport,
+    'tls-connect:tls-connect/host-crypto': hostCryptoImport,
+  },
   instantiateCore,
 );
 

@@ -46,6 +46,7 @@ export interface CipherNameAndProtocol {
 /** The options of `createSecureContext()`. */
 export interface SecureContextOptions {
   ca?: Pem | Pem[];
+  crl?: Pem | Pem[];
   cert?: Pem | Pem[];
   key?: Pem | Array<Pem | { pem: Pem; passphrase?: string }>;
   passphrase?: string;

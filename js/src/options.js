@@ -68,6 +68,12 @@ function pemList(name, value) {
   return (Array.isArray(value) ? value : [value]).map((item) => pemItem(name, item));
 }
 
+/** `crl`: like `ca`, but only null and undefined mean "not given"; Node parses even ''. */
+function crlList(value) {
+  if (value === undefined || value === null) return undefined;
+  return (Array.isArray(value) ? value : [value]).map((item) => pemItem('crl', item));
+}
+
 /** `key`: items may be `{pem, passphrase}` objects, each with its own passphrase. */
 function keyList(value) {
   if (!value) return undefined;
@@ -112,7 +118,6 @@ function bytesOf(view) {
 /** Options Node has and this engine lacks: refused loudly rather than ignored (issue 4 adds them). */
 const UNAVAILABLE = [
   ['pfx', (v) => Boolean(v), 'options.pfx (PKCS#12)'],
-  ['crl', (v) => Boolean(v), 'options.crl'],
   ['pskCallback', (v) => v !== undefined, 'options.pskCallback (external PSK)'],
   ['secureProtocol', (v) => v !== undefined, 'options.secureProtocol'],
   ['sigalgs', (v) => v !== undefined, 'options.sigalgs'],
@@ -137,6 +142,7 @@ export function contextFields(options, defaults) {
   }
   return {
     ca: pemList('ca', options.ca),
+    crl: crlList(options.crl),
     cert: pemList('cert', options.cert),
     key: keyList(options.key),
     passphrase: typeof options.passphrase === 'string' ? options.passphrase : undefined,

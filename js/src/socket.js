@@ -49,6 +49,8 @@ export class TLSSocket extends Duplex {
   /** The callback of the write waiting for the transport's `'drain'`. */
   #writeInFlight = null;
   #forwardsTimeout = false;
+  /** Our end() reached the engine: from then on the transport's end may be due. */
+  #ending = false;
 
   /**
    * @param {import('node:stream').Duplex} transport the byte stream to the server
@@ -183,7 +185,10 @@ export class TLSSocket extends Duplex {
     if (outgoing.length > 0) {
       roomLeft = transport.write(Buffer.from(outgoing.buffer, outgoing.byteOffset, outgoing.byteLength));
     }
-    if (this.#engine.wantsWriteEnd()) {
+    // The engine runs with allowHalfOpen (this Duplex applies Node's half-open
+    // rule), so only our own end() can make it want the transport ended: the
+    // question is asked only then, sparing a crossing into the component per flush.
+    if (this.#ending && this.#engine.wantsWriteEnd()) {
       this.#transportWriteEnded = true;
       transport.end();
     }
@@ -235,6 +240,7 @@ export class TLSSocket extends Duplex {
     this.#whenSecure(() => {
       if (!this.#transport.destroyed && !this.#transportWriteEnded) {
         try {
+          this.#ending = true;
           this.#engine.end();
         } catch (failure) {
           callback(fromComponent(failure));

@@ -54,6 +54,22 @@ for (const [name, args, Class, code, message, nodeLeaks] of cases) {
   });
 }
 
+test('crl is checked as Node checks it: types, and text holding no CRL', () => {
+  for (const crl of ['garbage', 123, ['x'], '', false]) {
+    const outcome = (create) => {
+      try {
+        create({ crl });
+        return null;
+      } catch (error) {
+        return { class: error.constructor, code: error.code, message: error.message };
+      }
+    };
+    const ours = outcome(tls.createSecureContext);
+    if (nodeIsOracle) assert.deepEqual(ours, outcome(nodeTls.createSecureContext), `crl ${JSON.stringify(crl)}`);
+    assert.ok(ours && /ERR_CRYPTO_OPERATION_FAILED|ERR_INVALID_ARG_TYPE/.test(ours.code), `crl ${JSON.stringify(crl)}`);
+  }
+});
+
 test("the module's shape: Node's names, and DEFAULT_* values that make sense here", () => {
   for (const name of ['connect', 'createSecureContext', 'checkServerIdentity', 'getCiphers', 'TLSSocket', 'SecureContext']) {
     assert.equal(typeof tls[name], 'function', name);

@@ -107,3 +107,21 @@ test('a good chain is authorized, by IP address and by name', async () => {
     await peer.close();
   }
 });
+
+test('crl: a revoked leaf is CERT_REVOKED, a good one under the same CRL is authorized', async () => {
+  for (const [identity, expected] of [
+    [pki.revoked, { event: 'error', code: 'CERT_REVOKED', message: 'certificate revoked' }],
+    [pki.server, { event: 'secureConnect', authorized: true, authorizationError: null }],
+  ]) {
+    const peer = await startPeer({ key: identity.key, cert: identity.cert });
+    try {
+      const options = { port: peer.port, host: 'localhost', ca: pki.ca, crl: pki.crlRevoking };
+      const pick = ({ seen }) =>
+        seen.event === 'error' ? { event: 'error', code: seen.code, message: seen.message } : seen;
+      if (nodeIsOracle) assert.deepEqual(pick(await outcome(nodeTls.connect, options)), expected, "Node's own answer");
+      assert.deepEqual(pick(await outcome(connect, options)), expected);
+    } finally {
+      await peer.close();
+    }
+  }
+});

@@ -3,7 +3,7 @@
 //   node tests/peers/node-tls-server.js <config.json | inline JSON>
 //
 // Config fields: key, cert, ca (each PEM text or a file path, or an array of
-// them), requestCert, rejectUnauthorized, ALPNProtocols (array of strings),
+// them), requestCert, rejectUnauthorized, ALPNProtocols (array of strings), ciphers,
 // unixPath (listen there instead of 127.0.0.1), maxLifetimeMs (default 600000),
 // endFirst (instead of echoing: send endFirst's text, end our side at once, and
 // report what the client still sends after that).
@@ -46,6 +46,8 @@ const options = {
   requestCert: Boolean(config.requestCert),
   rejectUnauthorized: Boolean(config.rejectUnauthorized),
 };
+// A security level in it (DEFAULT@SECLEVEL=0) also decides which certificates load.
+if (config.ciphers) options.ciphers = config.ciphers;
 const ca = material(config.ca);
 if (ca !== undefined) options.ca = ca;
 if (Array.isArray(config.ALPNProtocols) && config.ALPNProtocols.length > 0) {

@@ -45,6 +45,7 @@ pub fn options() -> ConnectOptions {
         servername: None,
         reject_unauthorized: None,
         ca: None,
+        crl: None,
         cert: None,
         key: None,
         passphrase: None,

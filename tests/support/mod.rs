@@ -2,7 +2,11 @@
 //! certificate scenarios. Each test file uses part of it.
 #![allow(dead_code)]
 
+pub mod bad_certs;
 pub mod component;
 pub mod composed;
+pub mod drive;
+pub mod faulty;
+pub mod oracle;
 pub mod peers;
 pub mod scenarios;

@@ -92,6 +92,9 @@ pub struct NodeServerConfig {
     pub alpn: Vec<String>,
     /// Listen on this Unix socket instead of 127.0.0.1 (then `port()` is 0).
     pub unix_path: Option<PathBuf>,
+    /// `ciphers`; `'DEFAULT@SECLEVEL=0'` lets it serve certificates OpenSSL
+    /// would otherwise refuse to load (a SHA-1 signature).
+    pub ciphers: Option<String>,
 }
 
 /// What Node's server saw of one connection: a secure connection, or a
@@ -114,6 +117,8 @@ pub struct NodeEvent {
     pub tls_client_error: Option<String>,
     /// The HTTPS server's request line, e.g. `"GET / HTTP/1.1"`.
     pub request: Option<String>,
+    /// Plaintext bytes received on a secure connection, reported when it closes.
+    pub plaintext_received: Option<u64>,
 }
 
 impl NodeEvent {
@@ -129,6 +134,7 @@ impl NodeEvent {
             protocol: text("protocol"),
             tls_client_error: text("tlsClientError"),
             request: text("request"),
+            plaintext_received: v.get("plaintextReceived").and_then(Value::as_u64),
         })
     }
 }
@@ -171,6 +177,7 @@ impl NodeServer {
             "rejectUnauthorized": config.reject_unauthorized,
             "ALPNProtocols": config.alpn,
             "unixPath": config.unix_path,
+            "ciphers": config.ciphers,
         });
         let config_path = dir.write("config.json", &json.to_string());
         let mut child = Command::new("node")

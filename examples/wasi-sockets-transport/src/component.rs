@@ -1,5 +1,5 @@
 //! The WIT glue: exports tls-connect's `transport` with [`TcpDuplex`] behind the
-//! `duplex` resource.
+//! `duplex` resource, and a `host-crypto` that declines every offer.
 
 use crate::stream::{unix_unsupported, TcpDuplex};
 use node_net::NetError;
@@ -9,6 +9,9 @@ wit_bindgen::generate!({
     world: "tls-connect:wasi-sockets-transport/wasi-sockets-transport",
 });
 
+use exports::tls_connect::tls_connect::host_crypto::{
+    self, Aead, GuestTrafficKey, SignatureAlgorithm, TrafficKey,
+};
 use exports::tls_connect::tls_connect::transport::{Duplex, Guest, GuestDuplex, IoError};
 
 struct Adapter;
@@ -51,5 +54,35 @@ impl GuestDuplex for TcpDuplex {
 
     fn close(&self) {
         TcpDuplex::close(self)
+    }
+}
+
+/// No key is ever taken, so no traffic key exists: WASI offers no native crypto.
+pub enum NoKey {}
+
+impl host_crypto::Guest for Adapter {
+    type TrafficKey = NoKey;
+
+    fn take_key(_algorithm: Aead, _key: Vec<u8>) -> Option<TrafficKey> {
+        None
+    }
+
+    fn verify_signature(
+        _algorithm: SignatureAlgorithm,
+        _public_key: Vec<u8>,
+        _message: Vec<u8>,
+        _signature: Vec<u8>,
+    ) -> Option<bool> {
+        None
+    }
+}
+
+impl GuestTrafficKey for NoKey {
+    fn seal(&self, _nonce: Vec<u8>, _aad: Vec<u8>, _plaintext: Vec<u8>) -> Vec<u8> {
+        match *self {}
+    }
+
+    fn open(&self, _nonce: Vec<u8>, _aad: Vec<u8>, _sealed: Vec<u8>) -> Option<Vec<u8>> {
+        match *self {}
     }
 }

@@ -84,6 +84,7 @@ fn options_for(args: &Args) -> Result<ConnectOptions, String> {
         servername: args.servername.clone(),
         reject_unauthorized: args.insecure.then_some(false),
         ca: read_pem(&args.ca)?,
+        crl: None,
         cert: read_pem(&args.cert)?,
         key: read_pem(&args.key)?.map(|pems| {
             pems.into_iter()

@@ -69,6 +69,29 @@ export const pki = {
   client: issue(clientRoot, 'client', 'tls-connect test client', ['basicConstraints=CA:FALSE', 'extendedKeyUsage=clientAuth']),
 };
 
+/**
+ * A CRL from `issuer` revoking `revoked` (certificates issued by it), made by
+ * `openssl ca` over a throwaway database.
+ */
+function crl(issuer, revoked) {
+  const db = `${issuer.name}-crl`;
+  writeFileSync(join(dir, `${db}.index`), '');
+  writeFileSync(join(dir, `${db}.number`), '01\n');
+  writeFileSync(
+    join(dir, `${db}.cnf`),
+    `[ca]\ndefault_ca = d\n[d]\ndatabase = ${db}.index\ncrlnumber = ${db}.number\ndefault_md = sha256\ndefault_crl_days = 30\n`,
+  );
+  const signer = ['-config', `${db}.cnf`, '-keyfile', `${issuer.name}.key`, '-cert', `${issuer.name}.pem`];
+  for (const cert of revoked) openssl('ca', ...signer, '-revoke', `${cert.name}.pem`);
+  openssl('ca', ...signer, '-gencrl', '-out', `${db}.pem`);
+  return read(`${db}.pem`);
+}
+
+/** A leaf for localhost that the trusted root revoked, and the root's CRLs. */
+pki.revoked = serverLeaf(trustedRoot, 'revoked', ['localhost', '127.0.0.1']);
+/** The trusted root's CRL listing `pki.revoked`. */
+pki.crlRevoking = crl(trustedRoot, [pki.revoked]);
+
 /** A self-signed leaf for localhost (CA:FALSE, so it can only be trusted as itself). */
 pki.selfSigned = (() => {
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',

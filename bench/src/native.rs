@@ -1,0 +1,81 @@
+//! The engine compiled natively: `tls_connect::Connection`, the same code the
+//! component runs, as a plain Rust library.
+
+use tls_connect::context::SecureContext;
+use tls_connect::options::{ConnectOptions, Pem, Settings};
+use tls_connect::{Connection, TlsError};
+
+use crate::engine::{Engine, Fed};
+
+/// The native engine. Without resumption every connection builds its own
+/// context, as the component's `start` does; with it, connections share one
+/// context, so rustls's in-memory session cache offers the server's tickets.
+pub struct NativeEngine {
+    options: ConnectOptions,
+    shared: Option<(Settings, SecureContext)>,
+}
+
+impl NativeEngine {
+    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`.
+    pub fn new(ca_pem: &str, cipher: &str, resume: bool) -> Result<Self, String> {
+        let options = ConnectOptions {
+            host: Some("127.0.0.1".to_owned()),
+            ca: Some(vec![Pem::Text(ca_pem.to_owned())]),
+            ciphers: Some(cipher.to_owned()),
+            ..ConnectOptions::default()
+        };
+        let shared = if resume {
+            let settings = options.settings().map_err(tls)?;
+            let context =
+                SecureContext::from_options(&options, settings.sni.is_some()).map_err(tls)?;
+            Some((settings, context))
+        } else {
+            None
+        };
+        Ok(Self { options, shared })
+    }
+}
+
+fn tls(err: TlsError) -> String {
+    format!("{}: {}", err.code, err.message)
+}
+
+impl Engine for NativeEngine {
+    type Conn = Connection;
+
+    fn start(&mut self) -> Result<Connection, String> {
+        match &self.shared {
+            Some((settings, context)) => {
+                Connection::with_context(settings.clone(), context.clone())
+            }
+            None => Connection::new(&self.options),
+        }
+        .map_err(tls)
+    }
+
+    fn feed(&mut self, conn: &mut Connection, data: &[u8]) -> Result<Fed, String> {
+        let fed = conn.feed(data).map_err(tls)?;
+        Ok(Fed {
+            secure_connect: fed.secure_connect,
+            data: fed.data.len(),
+            end: fed.end,
+        })
+    }
+
+    fn write(&mut self, conn: &mut Connection, data: &[u8]) -> Result<(), String> {
+        conn.write(data).map_err(tls)
+    }
+
+    fn end(&mut self, conn: &mut Connection) -> Result<(), String> {
+        conn.end().map_err(tls)
+    }
+
+    fn take_outgoing(&mut self, conn: &mut Connection) -> Result<Vec<u8>, String> {
+        Ok(conn.take_outgoing())
+    }
+
+    fn finish(&mut self, mut conn: Connection) -> Result<(), String> {
+        conn.destroy();
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! The component in wasmtime, through host-example's sans-IO calls.
+
+use host_example::{ClientInstance, ConnectOptions, Pem, TlsError, TlsSocket};
+
+use crate::engine::{Engine, Fed};
+
+/// One instance of the component; every connection is a `tls-socket` in it.
+pub struct WasmEngine {
+    instance: ClientInstance,
+    ca_pem: String,
+    cipher: String,
+}
+
+impl WasmEngine {
+    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`.
+    pub fn new(instance: ClientInstance, ca_pem: &str, cipher: &str) -> Self {
+        Self {
+            instance,
+            ca_pem: ca_pem.to_owned(),
+            cipher: cipher.to_owned(),
+        }
+    }
+
+    /// The instance, for its host-side counters.
+    pub fn instance(&self) -> &ClientInstance {
+        &self.instance
+    }
+
+    fn options(&self) -> ConnectOptions {
+        ConnectOptions {
+            host: Some("127.0.0.1".to_owned()),
+            port: None,
+            path: None,
+            socket: None,
+            servername: None,
+            reject_unauthorized: None,
+            ca: Some(vec![Pem::Text(self.ca_pem.clone())]),
+            crl: None,
+            cert: None,
+            key: None,
+            passphrase: None,
+            ciphers: Some(self.cipher.clone()),
+            min_version: None,
+            max_version: None,
+            alpn_protocols: None,
+            allow_half_open: None,
+        }
+    }
+}
+
+fn host(err: wasmtime::Error) -> String {
+    format!("host error: {err:#}")
+}
+
+fn tls(err: TlsError) -> String {
+    format!("{}: {}", err.code, err.message)
+}
+
+impl Engine for WasmEngine {
+    type Conn = TlsSocket;
+
+    fn start(&mut self) -> Result<TlsSocket, String> {
+        let options = self.options();
+        self.instance.start(options).map_err(host)?.map_err(tls)
+    }
+
+    fn feed(&mut self, conn: &mut TlsSocket, data: &[u8]) -> Result<Fed, String> {
+        let fed = self
+            .instance
+            .socket(conn)
+            .feed(data)
+            .map_err(host)?
+            .map_err(tls)?;
+        Ok(Fed {
+            secure_connect: fed.secure_connect,
+            data: fed.data.len(),
+            end: fed.end,
+        })
+    }
+
+    fn write(&mut self, conn: &mut TlsSocket, data: &[u8]) -> Result<(), String> {
+        self.instance
+            .socket(conn)
+            .write(data)
+            .map_err(host)?
+            .map_err(tls)
+    }
+
+    fn end(&mut self, conn: &mut TlsSocket) -> Result<(), String> {
+        self.instance.socket(conn).end().map_err(host)?.map_err(tls)
+    }
+
+    fn take_outgoing(&mut self, conn: &mut TlsSocket) -> Result<Vec<u8>, String> {
+        self.instance.socket(conn).take_outgoing().map_err(host)
+    }
+
+    fn finish(&mut self, conn: TlsSocket) -> Result<(), String> {
+        self.instance.socket(&conn).destroy().map_err(host)?;
+        // Dropping the handle frees the connection in the guest; without it every
+        // socket would stay in linear memory until the instance goes away.
+        self.instance.drop_socket(conn).map_err(host)
+    }
+}

@@ -1,0 +1,139 @@
+// The component's `host-crypto` import for JavaScript hosts. Inside wasm,
+// AES-GCM runs at a fortieth of native speed and P-256 in portable code; where
+// `node:crypto` has them (Node, and Deno for what it implements), it seals and
+// opens the TLS records and verifies ECDSA and Ed25519 signatures natively.
+// Elsewhere (a browser's WebCrypto is asynchronous, and the guest's calls are
+// not) every offer is declined and the guest does the work itself.
+
+import { Buffer } from 'node:buffer';
+import * as nodeCrypto from 'node:crypto';
+
+const TAG_LENGTH = 16;
+const KEY_LENGTHS = { 'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32 };
+
+/** The AEADs this runtime's node:crypto really performs, found by trying each once. */
+const supported = new Set(
+  Object.entries(KEY_LENGTHS)
+    .filter(([name, keyLength]) => {
+      try {
+        const cipher = nodeCrypto.createCipheriv(name, Buffer.alloc(keyLength), Buffer.alloc(12), {
+          authTagLength: TAG_LENGTH,
+        });
+        cipher.update(Buffer.alloc(1));
+        cipher.final();
+        return cipher.getAuthTag().length === TAG_LENGTH;
+      } catch {
+        return false;
+      }
+    })
+    .map(([name]) => name),
+);
+
+let enabled = true;
+const counts = { keysTaken: 0, signaturesVerified: 0 };
+
+/**
+ * Turns the host's native crypto on (the default where the runtime has it) or
+ * off, for keys and signatures offered after the call. Off, the guest's own
+ * ring does the work.
+ */
+export function useHostCrypto(on) {
+  enabled = Boolean(on);
+}
+
+/** What this realm's host has done so far: `{keysTaken, signaturesVerified}`. */
+export function hostCryptoCounts() {
+  return { ...counts };
+}
+
+/**
+ * The DER prefix that makes a SubjectPublicKeyInfo of a raw public key, which
+ * is what node:crypto imports: P-256 and P-384 uncompressed points, Ed25519.
+ */
+const SPKI_PREFIX = {
+  p256: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
+  p384: Buffer.from('3076301006072a8648ce3d020106052b81040022036200', 'hex'),
+  ed25519: Buffer.from('302a300506032b6570032100', 'hex'),
+};
+
+/** The key and digest of each signature algorithm the guest may offer. */
+const SIGNATURES = {
+  'ecdsa-p256-sha256': { key: 'p256', digest: 'sha256', length: 65 },
+  'ecdsa-p256-sha384': { key: 'p256', digest: 'sha384', length: 65 },
+  'ecdsa-p384-sha256': { key: 'p384', digest: 'sha256', length: 97 },
+  'ecdsa-p384-sha384': { key: 'p384', digest: 'sha384', length: 97 },
+  ed25519: { key: 'ed25519', digest: null, length: 32 },
+};
+
+/** Whether node:crypto verifies `signature`; undefined (declined) when it cannot say. */
+function verifySignature(algorithm, publicKey, message, signature) {
+  const spec = SIGNATURES[algorithm];
+  if (!enabled || !spec || publicKey.length !== spec.length) return undefined;
+  let key;
+  try {
+    key = nodeCrypto.createPublicKey({
+      key: Buffer.concat([SPKI_PREFIX[spec.key], publicKey]),
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    // A point that is not on the curve: the guest's verifier gives the verdict.
+    return undefined;
+  }
+  counts.signaturesVerified += 1;
+  try {
+    return nodeCrypto.verify(spec.digest, message, { key, dsaEncoding: 'der' }, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** One direction's traffic key, sealing and opening with node:crypto. */
+class TrafficKey {
+  #algorithm;
+  #key;
+
+  constructor(algorithm, key) {
+    this.#algorithm = algorithm;
+    this.#key = key;
+  }
+
+  /** The ciphertext followed by the tag. */
+  seal(nonce, aad, plaintext) {
+    const cipher = nodeCrypto.createCipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
+    cipher.setAAD(aad, { plaintextLength: plaintext.length });
+    const sealed = Buffer.allocUnsafe(plaintext.length + TAG_LENGTH);
+    const written = cipher.update(plaintext).copy(sealed, 0);
+    cipher.final();
+    cipher.getAuthTag().copy(sealed, written);
+    return sealed;
+  }
+
+  /** The plaintext, or undefined when the record does not authenticate. */
+  open(nonce, aad, sealed) {
+    if (sealed.length < TAG_LENGTH) return undefined;
+    const length = sealed.length - TAG_LENGTH;
+    try {
+      const decipher = nodeCrypto.createDecipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
+      decipher.setAAD(aad, { plaintextLength: length });
+      decipher.setAuthTag(sealed.subarray(length));
+      const plain = decipher.update(sealed.subarray(0, length));
+      decipher.final();
+      return plain;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The import object for `tls-connect:tls-connect/host-crypto`. */
+export const hostCryptoImport = {
+  TrafficKey,
+  takeKey(algorithm, key) {
+    if (!enabled || !supported.has(algorithm) || key.length !== KEY_LENGTHS[algorithm]) return undefined;
+    counts.keysTaken += 1;
+    // A copy: the key must not alias memory the guest may reuse.
+    return new TrafficKey(algorithm, Buffer.from(key));
+  },
+  verifySignature,
+};

@@ -1,0 +1,304 @@
+//! The bad-certificate matrix: each bad certificate (made here, never
+//! downloaded) is served by Node's own `tls.createServer`; Node 20's own
+//! `tls.connect()` is asked first, and must answer as the case says; then the
+//! component, with rejectUnauthorized true, driven sans-IO (it writes before the
+//! handshake) and attached, must be refused with Node's code and message, and
+//! the server must have received no plaintext. A trusted chain is the control:
+//! it connects, and the server receives everything written. All cases run in
+//! one instance; the test prints the verdict for each, and the counts.
+//!
+//! Where the component cannot answer as Node 20 does, the case is still refused,
+//! and the test asserts the component's actual answer, so that it fails if that
+//! changes:
+//!
+//! | case | Node 20 | here | why |
+//! |---|---|---|---|
+//! | RSA 1024 leaf | authorized (OpenSSL security level 1) | refused: `UNSPECIFIED`, "EE certificate key too weak", as Node 20 at `ciphers: 'DEFAULT@SECLEVEL=2'` (asked too) | ring verifies no RSA signature from a key under 2048 bits, so the server's handshake signature cannot be checked, whatever `rejectUnauthorized` says |
+
+mod support;
+
+use std::fmt::Write as _;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use host_example::{ClientInstance, ConnectOptions, Pem};
+use support::bad_certs::{self, Case, Difference, Verdict};
+use support::component::{instance, options};
+use support::drive::{self, Failure, Outcome, Plan};
+use support::oracle::{node_connect, NodeClient};
+use support::peers::{NodeServer, NodeServerConfig};
+
+/// Written by the component before the handshake completes.
+const EARLY: &[u8] = b"application data written before the handshake";
+
+/// Written after `'secureConnect'`, by Node's client and the component alike.
+const PING: &[u8] = b"ping";
+
+/// How long the server may take to report a connection's end.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Node's `ciphers` that raise OpenSSL's security level from Node's default 1 to 2.
+const LEVEL_2: &str = "DEFAULT@SECLEVEL=2";
+
+/// What one case came to.
+struct Row {
+    name: &'static str,
+    node: Verdict,
+    /// The component's verdict (sans-IO); `None`: not tried.
+    ours: Option<Verdict>,
+    /// What the server saw of the sans-IO client.
+    server: Option<ServerSaw>,
+    /// Why the component's answer is not Node's, where it is not.
+    why: Option<&'static str>,
+    /// Each way the case did not hold.
+    failures: Vec<String>,
+}
+
+/// A connection's verdict: `None` when it connected, else its error.
+fn verdict(outcome: &Outcome) -> Verdict {
+    match (&outcome.error, outcome.secure) {
+        (Some(err), _) => Some(err.clone()),
+        (None, true) => None,
+        (None, false) => Some(Failure {
+            code: "NO_OUTCOME".into(),
+            message: format!("neither connected nor failed: {outcome:?}"),
+        }),
+    }
+}
+
+fn show(verdict: &Verdict) -> String {
+    match verdict {
+        None => "authorized".to_owned(),
+        Some(err) => format!("{} ({})", err.code, err.message),
+    }
+}
+
+/// What the server saw of one connection, once it ended.
+#[derive(Debug, Clone, Copy)]
+struct ServerSaw {
+    /// Its handshake completed (the client's Finished arrived).
+    handshake_done: bool,
+    /// Plaintext bytes it received.
+    plaintext: u64,
+}
+
+/// Waits for the server's report of one connection's end.
+fn server_saw(server: &NodeServer) -> ServerSaw {
+    let mut handshake_done = false;
+    // Bounded: each wait is at most WAIT, and a connection reports a few events.
+    for _ in 0..8 {
+        let Some(event) = server.next_event(WAIT) else {
+            break;
+        };
+        handshake_done |= event.protocol.is_some();
+        if let Some(plaintext) = event.plaintext_received {
+            return ServerSaw {
+                handshake_done,
+                plaintext,
+            };
+        }
+        if event.tls_client_error.is_some() {
+            return ServerSaw {
+                handshake_done,
+                plaintext: 0,
+            };
+        }
+    }
+    panic!("the server did not report the connection's end within {WAIT:?}");
+}
+
+/// The component's options for a case: 127.0.0.1 (`port` for the attached
+/// driver), the case's servername and `ca`, rejectUnauthorized true.
+fn our_options(case: &Case, port: Option<u16>) -> ConnectOptions {
+    ConnectOptions {
+        host: Some("127.0.0.1".into()),
+        port: port.map(u32::from),
+        servername: Some(case.servername.into()),
+        ca: case.client_ca_pem.clone().map(|pem| vec![Pem::Text(pem)]),
+        crl: case.crl_pem.clone().map(|pem| vec![Pem::Text(pem)]),
+        reject_unauthorized: Some(true),
+        ..options()
+    }
+}
+
+/// Runs one case: Node first, then the component both ways.
+fn run(case: Case, instance: &mut ClientInstance) -> Row {
+    let server = NodeServer::start(&NodeServerConfig {
+        key: case.server_key_pem.clone(),
+        cert: case.server_chain_pem.clone(),
+        ciphers: case.server_ciphers.clone(),
+        ..NodeServerConfig::default()
+    });
+    let port = server.port();
+    let mut failures = Vec::new();
+    let ping = Plan {
+        send: PING.to_vec(),
+        ..Plan::default()
+    };
+    let node_client = NodeClient {
+        host: Some("127.0.0.1".into()),
+        port,
+        ca_pem: case.client_ca_pem.clone(),
+        servername: Some(case.servername.into()),
+        crl_pem: case.crl_pem.clone(),
+        ..NodeClient::default()
+    };
+    let node = verdict(&node_connect(&node_client, &ping));
+    server_saw(&server);
+    if node != case.node {
+        failures.push(format!("Node 20 answers {}", show(&node)));
+    }
+    let why = case.difference.as_ref().map(|difference| match difference {
+        Difference::Answers { why, .. } | Difference::NotTried { why } => *why,
+    });
+    let expected = match &case.difference {
+        None => case.node.clone(),
+        Some(Difference::NotTried { .. }) => {
+            return Row {
+                name: case.name,
+                node,
+                ours: None,
+                server: None,
+                why,
+                failures,
+            };
+        }
+        Some(Difference::Answers {
+            ours,
+            node_at_level_2,
+            ..
+        }) => {
+            if let Some(strict) = node_at_level_2 {
+                let client = NodeClient {
+                    ciphers: Some(LEVEL_2.into()),
+                    ..node_client.clone()
+                };
+                let answer = verdict(&node_connect(&client, &ping));
+                server_saw(&server);
+                if &answer != strict {
+                    failures.push(format!("Node 20 at level 2 answers {}", show(&answer)));
+                }
+            }
+            ours.clone()
+        }
+    };
+
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("server reachable");
+    let early = Plan {
+        write_first: EARLY.to_vec(),
+        ..ping.clone()
+    };
+    let ours = verdict(
+        &drive::sans_io(instance, our_options(&case, None), stream, &early).expect("no trap"),
+    );
+    let saw = server_saw(&server);
+    if ours != expected {
+        failures.push(format!("sans-IO answers {}", show(&ours)));
+    }
+    let allowed = match expected {
+        Some(_) => 0,
+        None => (EARLY.len() + PING.len()) as u64,
+    };
+    if saw.plaintext != allowed {
+        failures.push(format!(
+            "the server received {} plaintext bytes, not {allowed}",
+            saw.plaintext
+        ));
+    }
+
+    let attached = verdict(
+        &drive::attached(instance, our_options(&case, Some(port)), &ping).expect("no trap"),
+    );
+    server_saw(&server);
+    if attached != expected {
+        failures.push(format!("attached answers {}", show(&attached)));
+    }
+    Row {
+        name: case.name,
+        node,
+        ours: Some(ours),
+        server: Some(saw),
+        why,
+        failures,
+    }
+}
+
+/// One line of the verdict table (and the reason for a difference).
+fn line(out: &mut String, row: &Row) {
+    let ours = row.ours.as_ref().map_or("not tried".to_owned(), show);
+    let server = row.server.map_or("-".to_owned(), |saw| {
+        let handshake = if saw.handshake_done {
+            "done"
+        } else {
+            "not done"
+        };
+        format!("handshake {handshake}, {} plaintext bytes", saw.plaintext)
+    });
+    let failed = if row.failures.is_empty() {
+        ""
+    } else {
+        "  FAILED"
+    };
+    let _ = writeln!(
+        out,
+        "  {:<44} Node 20: {:<58} ours: {:<58} server: {server}{failed}",
+        row.name,
+        show(&row.node),
+        ours,
+    );
+    if let Some(why) = row.why {
+        let _ = writeln!(out, "      differs from Node 20: {why}");
+    }
+}
+
+/// The verdict table and the counts over the bad certificates (not the control).
+fn summary(control: &Row, rows: &[Row], elapsed: Duration) -> String {
+    let mut out = String::from("\nbad-certificate matrix (rejectUnauthorized true)\n");
+    line(&mut out, control);
+    for row in rows {
+        line(&mut out, row);
+    }
+    let tried: Vec<&Verdict> = rows.iter().filter_map(|row| row.ours.as_ref()).collect();
+    let refused = tried.iter().filter(|ours| ours.is_some()).count();
+    let matched = rows
+        .iter()
+        .filter(|row| row.ours.as_ref() == Some(&row.node))
+        .count();
+    let leaked = rows
+        .iter()
+        .filter(|row| matches!(row.ours, Some(Some(_))))
+        .filter_map(|row| row.server)
+        .map(|saw| saw.plaintext)
+        .sum::<u64>();
+    let _ = writeln!(
+        out,
+        "cases: {}; tried: {}; refused: {refused}; same code and message as Node 20: {matched}; \
+         plaintext the server received from refused clients: {leaked} bytes; {:.1} s",
+        rows.len(),
+        tried.len(),
+        elapsed.as_secs_f64()
+    );
+    out
+}
+
+#[test]
+fn every_bad_certificate_is_refused_as_node_refuses_it() {
+    let started = Instant::now();
+    let mut instance = instance();
+    let control = run(bad_certs::control(), &mut instance);
+    let rows: Vec<Row> = bad_certs::all()
+        .into_iter()
+        .map(|case| run(case, &mut instance))
+        .collect();
+    println!("{}", summary(&control, &rows, started.elapsed()));
+    let failed: Vec<String> = std::iter::once(&control)
+        .chain(&rows)
+        .filter(|row| !row.failures.is_empty())
+        .map(|row| format!("{}: {}", row.name, row.failures.join("; ")))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "cases that did not hold:\n{}",
+        failed.join("\n")
+    );
+}

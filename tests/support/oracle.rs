@@ -1,0 +1,93 @@
+//! Node's own `tls.connect()` (`tests/peers/node-tls-client.js`), run against a
+//! peer so that a test expects what Node reports, not what we believe Node does.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::drive::{Failure, Outcome, Plan};
+
+/// How long Node's client may run before it gives up by itself.
+const NODE_LIMIT: Duration = Duration::from_secs(15);
+
+/// How Node's client connects.
+#[derive(Debug, Clone, Default)]
+pub struct NodeClient {
+    /// `host`, also the name verified; `None` is Node's default, `'localhost'`.
+    pub host: Option<String>,
+    /// `port`.
+    pub port: u16,
+    /// `ca`, PEM text.
+    pub ca_pem: Option<String>,
+    /// `maxVersion`.
+    pub max_version: Option<String>,
+    /// `servername`: sent as SNI, and then the name verified.
+    pub servername: Option<String>,
+    /// `crl`, PEM text.
+    pub crl_pem: Option<String>,
+    /// `ciphers` (`'DEFAULT@SECLEVEL=2'` sets OpenSSL's security level too).
+    pub ciphers: Option<String>,
+}
+
+/// What Node's `tls.connect()` reports against `client.port`, following `plan`
+/// (`plan.idle_timeout` is Node's `timeout` option; the socket is destroyed on
+/// `'timeout'`). Panics if Node cannot run or says nothing of use.
+pub fn node_connect(client: &NodeClient, plan: &Plan) -> Outcome {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/node-tls-client.js");
+    let mut config = json!({
+        "host": client.host,
+        "port": client.port,
+        "ca": client.ca_pem,
+        "maxVersion": client.max_version,
+        "servername": client.servername,
+        "crl": client.crl_pem,
+        "ciphers": client.ciphers,
+        "limitMs": NODE_LIMIT.as_millis() as u64,
+    });
+    if !plan.send.is_empty() {
+        config["send"] = json!(String::from_utf8(plan.send.clone()).expect("text to send"));
+    }
+    if let Some(timeout) = plan.idle_timeout {
+        config["timeout"] = json!(timeout.as_millis() as u64);
+    }
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(config.to_string())
+        .output()
+        .expect("node runs (Node.js 20 or newer on PATH)");
+    let mut outcome = Outcome::default();
+    let mut closed = false;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let event: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+        let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+        match event["event"].as_str() {
+            Some("secureConnect") => outcome.secure = true,
+            Some("data") => outcome.data.extend(hex(&text("hex"))),
+            Some("end") => outcome.end = true,
+            Some("timeout") => outcome.timed_out = true,
+            // Node may report a second error while tearing down; the first is the one.
+            Some("error") if outcome.error.is_none() => {
+                outcome.error = Some(Failure {
+                    code: text("code"),
+                    message: text("message"),
+                })
+            }
+            Some("close") => closed = true,
+            _ => {}
+        }
+    }
+    assert!(
+        closed,
+        "Node's client did not close within {NODE_LIMIT:?}: {outcome:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    outcome
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    (0..text.len() / 2)
+        .filter_map(|i| u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
