@@ -11,7 +11,7 @@ HTTPS_GET_PLUGIN := target/https-get-plugin.wasm
 ECHO_WASI_ONLY := target/tls-echo-wasi-only.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup js-setup component plugins js demo test js-test bench lint
+.PHONY: setup js-setup component plugins js demo test js-test fuzz-short bench lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -67,13 +67,20 @@ js: component js-setup
 	@cd js && node scripts/build-browser.mjs
 
 ## Every test: the engine's unit tests, the component in wasmtime against real
-## TLS peers, then the npm package in Node 20, Node 26, Deno and Chromium.
+## TLS peers, the npm package in Node 20, Node 26, Deno and Chromium, then the
+## short fuzz runs.
 test: component plugins js
 	@TLS_CONNECT_COMPONENT=$(CURDIR)/$(COMPONENT) \
 	  TLS_CONNECT_HTTPS_GET_PLUGIN=$(CURDIR)/$(HTTPS_GET_PLUGIN) \
 	  TLS_CONNECT_ECHO_WASI_ONLY=$(CURDIR)/$(ECHO_WASI_ONLY) \
 	  $(CARGO) test --release --locked --workspace
 	@$(MAKE) --no-print-directory js-test
+	@$(MAKE) --no-print-directory fuzz-short
+
+## A short run of every fuzz target (45 s each, from the committed seeds; nightly
+## and cargo-fuzz are installed when missing). The long run: fuzz/README.md.
+fuzz-short: setup
+	@fuzz/run-short.sh
 
 ## The JavaScript tests alone (after `make js`). The core suite runs in every
 ## runtime; the browser test drives Debian's Chromium and runs once, from Node 20.

@@ -158,7 +158,7 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SecretKey, TlsE
         )
     };
     let info = pkcs8::EncryptedPrivateKeyInfo::try_from(der).map_err(|_| bad_decrypt())?;
-    scrypt_within_limit(&info)?;
+    kdf_within_limits(&info)?;
     let document = info
         .decrypt(passphrase.ok_or_else(bad_decrypt)?)
         .map_err(|_| bad_decrypt())?;
@@ -168,16 +168,25 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SecretKey, TlsE
     )))
 }
 
-/// OpenSSL's scrypt memory limit (32 MiB) for an scrypt-encrypted key. A key
-/// asking for more fails as in Node instead of being allocated: in the guest, a
-/// failed allocation (4 GiB, say) is a trap.
-fn scrypt_within_limit(info: &pkcs8::EncryptedPrivateKeyInfo<'_>) -> Result<(), TlsError> {
+/// OpenSSL's limits on the key derivation of an encrypted key, checked before
+/// any work: scrypt may use 32 MiB (a key asking for more fails as in Node
+/// instead of being allocated: in the guest, a failed allocation of 4 GiB, say,
+/// is a trap), and PBKDF2 iteration counts must fit OpenSSL's `int` (a larger one
+/// fails at once in Node, where it would run here for hours).
+fn kdf_within_limits(info: &pkcs8::EncryptedPrivateKeyInfo<'_>) -> Result<(), TlsError> {
     const MAX_MEM: u128 = 32 * 1024 * 1024;
-    let scrypt = info
-        .encryption_algorithm
-        .pbes2()
-        .and_then(|p| p.kdf.scrypt());
-    let Some(params) = scrypt else {
+    let Some(pbes2) = info.encryption_algorithm.pbes2() else {
+        return Ok(());
+    };
+    if let Some(pbkdf2) = pbes2.kdf.pbkdf2() {
+        if pbkdf2.iteration_count > i32::MAX as u32 {
+            return Err(TlsError::new(
+                "ERR_OSSL_UNSUPPORTED",
+                "error:1E08010C:DECODER routines::unsupported",
+            ));
+        }
+    }
+    let Some(params) = pbes2.kdf.scrypt() else {
         return Ok(());
     };
     let n = u128::from(params.cost_parameter);
@@ -368,6 +377,32 @@ mod tests {
                 "ERR_OSSL_BAD_DECRYPT"
             };
             assert_eq!(err.code, code, "N=2^{log_n} r={r} p={p}");
+        }
+    }
+
+    #[test]
+    fn pbkdf2_iteration_counts_beyond_openssl_are_refused_at_once() {
+        use pkcs8::der::Encode;
+        use pkcs8::pkcs5::{pbes2, EncryptionScheme};
+        for (iterations, code) in [
+            (u32::MAX, "ERR_OSSL_UNSUPPORTED"),
+            (i32::MAX as u32 + 1, "ERR_OSSL_UNSUPPORTED"),
+            (1000, "ERR_OSSL_BAD_DECRYPT"),
+        ] {
+            // pkcs5 builds no such parameters itself, but decodes them.
+            let mut scheme =
+                pbes2::Parameters::pbkdf2_sha256_aes256cbc(1000, &[1; 16], &[2; 16]).unwrap();
+            if let pbes2::Kdf::Pbkdf2(params) = &mut scheme.kdf {
+                params.iteration_count = iterations;
+            }
+            let der = pkcs8::EncryptedPrivateKeyInfo {
+                encryption_algorithm: EncryptionScheme::Pbes2(scheme),
+                encrypted_data: &[0; 48],
+            }
+            .to_der()
+            .unwrap();
+            let err = decrypt_pkcs8(&der, Some("x")).unwrap_err();
+            assert_eq!(err.code, code, "{iterations} iterations");
         }
     }
 }

@@ -218,27 +218,44 @@ pub fn select_suites(
 fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
     let mut tls12: Vec<u16> = Vec::new();
     let mut tls13: Vec<u16> = Vec::new();
-    let mut excluded: Vec<u16> = Vec::new();
+    // `!` removes suites for good; `-` removes them until a later token adds them back.
+    let mut banned: Vec<u16> = Vec::new();
     let mut named_tls13 = false;
+    let mut named_tls12 = false;
     for token in list.split([':', ',', ' ']).filter(|t| !t.is_empty()) {
-        let (negated, name) = match token.strip_prefix(['!', '-']) {
-            Some(rest) => (true, rest),
-            None => (false, token.strip_prefix('+').unwrap_or(token)),
+        let (op, name) = match token.strip_prefix(['!', '-', '+']) {
+            Some(rest) => (&token[..1], rest),
+            None => ("", token),
         };
-        if name.starts_with("TLS_") && !negated {
+        // Node hands `TLS_` names to OpenSSL's TLS 1.3 list, the rest to its cipher list.
+        if name.starts_with("TLS_") && op.is_empty() {
             named_tls13 = true;
             if let Some(s) = SUITES.iter().find(|s| is_tls13(s.id) && s.iana == name) {
                 tls13.push(s.id);
             }
             continue;
         }
-        for id in keyword_suites(name) {
-            if negated {
-                excluded.push(id);
-            } else if !tls12.contains(&id) {
-                tls12.push(id);
+        named_tls12 = true;
+        let ids = keyword_suites(name);
+        match op {
+            "!" => {
+                banned.extend(&ids);
+                tls12.retain(|id| !ids.contains(id));
+            }
+            "-" => tls12.retain(|id| !ids.contains(id)),
+            _ => {
+                for id in ids {
+                    if !banned.contains(&id) && !tls12.contains(&id) {
+                        tls12.push(id);
+                    }
+                }
             }
         }
+    }
+    // OpenSSL refuses a TLS 1.3 list with no suite it knows, and a cipher list
+    // that leaves no suite; each is checked only when given.
+    if (named_tls13 && tls13.is_empty()) || (named_tls12 && tls12.is_empty()) {
+        return Err(no_cipher_match());
     }
     if !named_tls13 {
         tls13 = DEFAULT_ORDER
@@ -246,10 +263,6 @@ fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
             .copied()
             .filter(|id| is_tls13(*id))
             .collect();
-    }
-    tls12.retain(|id| !excluded.contains(id));
-    if tls12.is_empty() && tls13.is_empty() {
-        return Err(no_cipher_match());
     }
     tls13.extend(tls12);
     Ok(tls13)
@@ -298,6 +311,34 @@ mod tests {
 
     fn ids(list: &str) -> Vec<u16> {
         parse_cipher_list(list).unwrap()
+    }
+
+    /// Lists Node 20's `tls.createSecureContext({ciphers})` refuses with
+    /// ERR_SSL_NO_CIPHER_MATCH, and lists it takes, as asked of Node on this machine.
+    #[test]
+    fn no_cipher_match_where_node_finds_none() {
+        for refused in [
+            "BOGUS",
+            "!ALL",
+            "ALL:!ALL",
+            "TLS_BOGUS",
+            "TLS_BOGUS:BOGUS",
+            "TLS_AES_128_GCM_SHA256:BOGUS",
+            "TLS_BOGUS:ECDHE-RSA-AES128-GCM-SHA256",
+        ] {
+            let err = parse_cipher_list(refused).expect_err(refused);
+            assert_eq!(err.code, "ERR_SSL_NO_CIPHER_MATCH", "{refused}");
+        }
+        for taken in [
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_128_GCM_SHA256:TLS_BOGUS",
+            "ECDHE-RSA-AES128-GCM-SHA256:BOGUS",
+            "-ALL:ECDHE-RSA-AES128-GCM-SHA256",
+            "HIGH",
+            "DEFAULT:!CHACHA20",
+        ] {
+            assert!(parse_cipher_list(taken).is_ok(), "{taken}");
+        }
     }
 
     #[test]

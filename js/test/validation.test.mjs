@@ -14,6 +14,7 @@ const cases = [
   ['servername 1', [{ port: 1, servername: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "name" argument must be of type string. Received type number (1)', 'leaks'],
   ['ca 123', [{ port: 1, ca: 123 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.ca" property must be of type string or an instance of Buffer, TypedArray, or DataView. Received type number (123)'],
   ['ciphers 1', [{ port: 1, ciphers: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.ciphers" property must be of type string. Received type number (1)'],
+  ['ciphers "BOGUS"', [{ port: 1, ciphers: 'BOGUS' }], Error, 'ERR_SSL_NO_CIPHER_MATCH', 'error:0A0000B9:SSL routines::no cipher match'],
   ['minVersion TLSv9', [{ port: 1, minVersion: 'TLSv9' }], TypeError, 'ERR_TLS_INVALID_PROTOCOL_VERSION', '"TLSv9" is not a valid minimum TLS protocol version'],
   ['maxVersion TLSv9', [{ port: 1, maxVersion: 'TLSv9' }], TypeError, 'ERR_TLS_INVALID_PROTOCOL_VERSION', '"TLSv9" is not a valid maximum TLS protocol version'],
   ['an ALPN name of 256 bytes', [{ port: 1, ALPNProtocols: ['a'.repeat(256)] }], RangeError, 'ERR_OUT_OF_RANGE', 'The byte length of the protocol at index 0 exceeds the maximum length. It must be <= 255. Received 256'],

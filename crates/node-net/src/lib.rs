@@ -61,7 +61,8 @@ pub fn errno_name(err: &io::Error) -> &'static str {
         K::BrokenPipe => "EPIPE",
         K::NotFound => "ENOENT",
         K::PermissionDenied => "EACCES",
-        K::TimedOut => "ETIMEDOUT",
+        // A blocking socket whose read or write timeout expired reports EAGAIN.
+        K::TimedOut | K::WouldBlock => "ETIMEDOUT",
         K::AddrNotAvailable => "EADDRNOTAVAIL",
         K::NotConnected => "ENOTCONN",
         K::HostUnreachable => "EHOSTUNREACH",

@@ -1,0 +1,178 @@
+//! One set of certificates per fuzzing process, made with rcgen on first use:
+//! a root CA, an intermediate, a server leaf for `localhost` issued by the
+//! intermediate, and a client leaf issued by the root. The engine's own tests
+//! use `host_example::pki`, but that crate pulls in wasmtime, which a fuzz build
+//! cannot afford; this is the few lines the harnesses need.
+
+use std::sync::{Arc, LazyLock};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, SanType,
+};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
+use rustls::sign::CertifiedKey;
+use rustls::{RootCertStore, ServerConfig, SupportedProtocolVersion};
+
+/// The process's certificates, DER and PEM.
+pub struct Pki {
+    /// The root CA, PEM (what a client passes as `ca`).
+    pub root_pem: String,
+    /// The root CA, DER.
+    pub root_der: Vec<u8>,
+    /// The intermediate CA, DER.
+    pub intermediate_der: Vec<u8>,
+    /// The server leaf (`localhost`, `127.0.0.1`), DER.
+    pub leaf_der: Vec<u8>,
+    /// The server leaf's key, PKCS#8 DER.
+    pub leaf_key_der: Vec<u8>,
+    /// The client leaf, PEM.
+    pub client_pem: String,
+    /// The client leaf's key, PKCS#8 PEM.
+    pub client_key_pem: String,
+}
+
+/// The certificates, made once per process.
+pub static PKI: LazyLock<Pki> = LazyLock::new(make_pki);
+
+fn ca_params(common_name: &str) -> CertificateParams {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("no names");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    params
+}
+
+fn make_pki() -> Pki {
+    let root = CertifiedIssuer::self_signed(
+        ca_params("tls-connect fuzz root"),
+        KeyPair::generate().expect("key"),
+    )
+    .expect("root");
+    let intermediate = CertifiedIssuer::signed_by(
+        ca_params("tls-connect fuzz intermediate"),
+        KeyPair::generate().expect("key"),
+        &root,
+    )
+    .expect("intermediate");
+
+    let leaf_key = KeyPair::generate().expect("key");
+    let mut leaf = CertificateParams::new(vec!["localhost".to_owned()]).expect("name");
+    leaf.subject_alt_names
+        .push(SanType::IpAddress([127, 0, 0, 1].into()));
+    leaf.distinguished_name
+        .push(DnType::CommonName, "localhost");
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.use_authority_key_identifier_extension = true;
+    let leaf = leaf.signed_by(&leaf_key, &intermediate).expect("leaf");
+
+    let client_key = KeyPair::generate().expect("key");
+    let mut client = CertificateParams::new(Vec::<String>::new()).expect("no names");
+    client
+        .distinguished_name
+        .push(DnType::CommonName, "fuzz client");
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &root).expect("client");
+
+    Pki {
+        root_pem: root.pem(),
+        root_der: root.der().to_vec(),
+        intermediate_der: intermediate.der().to_vec(),
+        leaf_der: leaf.der().to_vec(),
+        leaf_key_der: leaf_key.serialize_der(),
+        client_pem: client.pem(),
+        client_key_pem: client_key.serialize_pem(),
+    }
+}
+
+/// What the in-memory server does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerShape {
+    /// Speak TLS 1.2 only (its handshake is in the clear, so mutations reach deeper).
+    pub tls12: bool,
+    /// Ask for a client certificate (optional), sending a CertificateRequest.
+    pub client_auth: bool,
+}
+
+/// A rustls server config serving `chain` with the leaf's real key.
+pub fn server_config(shape: ServerShape, chain: Vec<Vec<u8>>) -> Arc<ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let versions: &[&SupportedProtocolVersion] = if shape.tls12 {
+        &[&rustls::version::TLS12]
+    } else {
+        &[&rustls::version::TLS13]
+    };
+    let builder = ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)
+        .expect("versions");
+    let builder = if shape.client_auth {
+        builder.with_client_cert_verifier(client_verifier(provider))
+    } else {
+        builder.with_no_client_auth()
+    };
+    let mut config = builder.with_cert_resolver(Arc::new(FixedChain(certified_key(chain))));
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Arc::new(config)
+}
+
+/// The server configs with the real chain (leaf, intermediate), made once.
+pub fn real_server_config(shape: ServerShape) -> Arc<ServerConfig> {
+    // Indexed by (tls12, client_auth) as two bits.
+    static CONFIGS: LazyLock<Vec<Arc<ServerConfig>>> = LazyLock::new(|| {
+        (0..4)
+            .map(|bits| {
+                let shape = ServerShape {
+                    tls12: bits & 2 != 0,
+                    client_auth: bits & 1 != 0,
+                };
+                server_config(shape, real_chain())
+            })
+            .collect()
+    });
+    CONFIGS[usize::from(shape.tls12) * 2 + usize::from(shape.client_auth)].clone()
+}
+
+/// The chain a well-behaved server sends: leaf then intermediate.
+pub fn real_chain() -> Vec<Vec<u8>> {
+    vec![PKI.leaf_der.clone(), PKI.intermediate_der.clone()]
+}
+
+fn certified_key(chain: Vec<Vec<u8>>) -> Arc<CertifiedKey> {
+    static KEY: LazyLock<Arc<dyn rustls::sign::SigningKey>> = LazyLock::new(|| {
+        let der = PrivateKeyDer::try_from(PKI.leaf_key_der.clone()).expect("pkcs8");
+        rustls::crypto::ring::sign::any_supported_type(&der).expect("signing key")
+    });
+    // Not `CertifiedKey::from_der`: that checks the chain against the key, and a
+    // hostile server sends whatever it likes.
+    Arc::new(CertifiedKey::new(
+        chain.into_iter().map(CertificateDer::from).collect(),
+        KEY.clone(),
+    ))
+}
+
+fn client_verifier(
+    provider: Arc<CryptoProvider>,
+) -> Arc<dyn rustls::server::danger::ClientCertVerifier> {
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(PKI.root_der.clone()))
+        .expect("root");
+    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .allow_unauthenticated()
+        .build()
+        .expect("client verifier")
+}
+
+/// Serves one chain whatever the client asks.
+#[derive(Debug)]
+struct FixedChain(Arc<CertifiedKey>);
+
+impl ResolvesServerCert for FixedChain {
+    fn resolve(&self, _hello: rustls::server::ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
