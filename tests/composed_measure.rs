@@ -154,14 +154,7 @@ fn sizes_and_handshake_times() {
     ));
 
     // Client certificates required, as in Node's example: Node's TLS echo server.
-    let tls = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ca: Some(pki.ca_pem.clone()),
-        request_cert: true,
-        reject_unauthorized: true,
-        ..NodeServerConfig::default()
-    });
+    let tls = NodeServer::start(&NodeServerConfig::requiring_client_certificates(&pki));
     let plain = plain_handshakes(|| {
         let mut options = with_client_cert(
             options_to(tls.port(), &pki.ca_pem),

@@ -47,14 +47,7 @@ fn sans_io_echo(pki: &DemoPki, port: u16, input: &[u8]) -> (String, EchoReport) 
 #[test]
 fn documentation_example_against_node_server() {
     let pki = DemoPki::generate();
-    let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ca: Some(pki.ca_pem.clone()),
-        request_cert: true,
-        reject_unauthorized: true,
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::requiring_client_certificates(&pki));
     let (printed, report) = sans_io_echo(&pki, server.port(), b"hello\n");
     assert_eq!(
         printed,

@@ -39,14 +39,7 @@ fn imports_nothing_but_wasi() {
 #[test]
 fn documentation_echo_over_wasi_sockets() {
     let pki = DemoPki::generate();
-    let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ca: Some(pki.ca_pem.clone()),
-        request_cert: true,
-        reject_unauthorized: true,
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::requiring_client_certificates(&pki));
     let port = server.port().to_string();
     // `localhost`, as in Node's example: resolved through wasi:sockets' name lookup.
     let finished = run(

@@ -16,51 +16,14 @@
 // Exits when its stdin closes, so a test that dies never leaves it running, and
 // in any case after maxLifetimeMs.
 'use strict';
-const fs = require('fs');
 const https = require('https');
+const { liveWhileStdin, readConfig, report, seen, serverOptions } = require('./peer-common');
 
-const arg = process.argv[2];
-if (!arg) {
-  process.stderr.write('usage: node node-https-server.js <config.json | JSON>\n');
-  process.exit(2);
-}
-const config = JSON.parse(arg.trimStart().startsWith('{') ? arg : fs.readFileSync(arg, 'utf8'));
-
-// PEM text is used as is; anything else names a file.
-function material(value) {
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(material);
-  return value.includes('-----BEGIN') ? value : fs.readFileSync(value);
-}
-
-function report(fields) {
-  process.stdout.write(JSON.stringify(fields) + '\n');
-}
-
-const options = {
-  key: material(config.key),
-  cert: material(config.cert),
-  requestCert: Boolean(config.requestCert),
-  rejectUnauthorized: Boolean(config.rejectUnauthorized),
-};
-const ca = material(config.ca);
-if (ca !== undefined) options.ca = ca;
-if (Array.isArray(config.ALPNProtocols) && config.ALPNProtocols.length > 0) {
-  options.ALPNProtocols = config.ALPNProtocols;
-}
+const config = readConfig('node-https-server.js');
+const options = serverOptions(config);
 
 const server = https.createServer(options, (req, res) => {
-  const socket = req.socket;
-  const peer = socket.getPeerCertificate();
-  report({
-    servername: socket.servername || false,
-    alpn: socket.alpnProtocol,
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-    peerSubjectCN: (peer && peer.subject && peer.subject.CN) || null,
-    protocol: socket.getProtocol(),
-    request: `${req.method} ${req.url} HTTP/${req.httpVersion}`,
-  });
+  report({ ...seen(req.socket), request: `${req.method} ${req.url} HTTP/${req.httpVersion}` });
   res.writeHead(200, { 'Content-Type': 'text/plain' });
   res.end('hello from node https\n');
 });
@@ -70,7 +33,4 @@ server.on('clientError', (_err, socket) => socket.destroy());
 
 server.listen(0, '127.0.0.1', () => report({ listening: server.address().port }));
 
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
-process.stdin.resume();
-setTimeout(() => process.exit(0), Number(config.maxLifetimeMs) || 600000).unref();
+liveWhileStdin(config);

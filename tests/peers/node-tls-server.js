@@ -19,51 +19,14 @@
 // closes, so a test that dies never leaves it running, and in any case after
 // maxLifetimeMs.
 'use strict';
-const fs = require('fs');
 const tls = require('tls');
+const { liveWhileStdin, readConfig, report, seen, serverOptions } = require('./peer-common');
 
-const arg = process.argv[2];
-if (!arg) {
-  process.stderr.write('usage: node node-tls-server.js <config.json | JSON>\n');
-  process.exit(2);
-}
-const config = JSON.parse(arg.trimStart().startsWith('{') ? arg : fs.readFileSync(arg, 'utf8'));
-
-// PEM text is used as is; anything else names a file.
-function material(value) {
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(material);
-  return value.includes('-----BEGIN') ? value : fs.readFileSync(value);
-}
-
-function report(fields) {
-  process.stdout.write(JSON.stringify(fields) + '\n');
-}
-
-const options = {
-  key: material(config.key),
-  cert: material(config.cert),
-  requestCert: Boolean(config.requestCert),
-  rejectUnauthorized: Boolean(config.rejectUnauthorized),
-};
-// A security level in it (DEFAULT@SECLEVEL=0) also decides which certificates load.
-if (config.ciphers) options.ciphers = config.ciphers;
-const ca = material(config.ca);
-if (ca !== undefined) options.ca = ca;
-if (Array.isArray(config.ALPNProtocols) && config.ALPNProtocols.length > 0) {
-  options.ALPNProtocols = config.ALPNProtocols;
-}
+const config = readConfig('node-tls-server.js');
+const options = serverOptions(config);
 
 const server = tls.createServer(options, (socket) => {
-  const peer = socket.getPeerCertificate();
-  report({
-    servername: socket.servername || false,
-    alpn: socket.alpnProtocol,
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-    peerSubjectCN: (peer && peer.subject && peer.subject.CN) || null,
-    protocol: socket.getProtocol(),
-  });
+  report(seen(socket));
   // A client that resets is the test's business, not a crash of this server.
   socket.on('error', () => {});
   let plaintextReceived = 0;
@@ -89,7 +52,4 @@ if (config.unixPath) {
   server.listen(0, '127.0.0.1', () => report({ listening: server.address().port }));
 }
 
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
-process.stdin.resume();
-setTimeout(() => process.exit(0), Number(config.maxLifetimeMs) || 600000).unref();
+liveWhileStdin(config);

@@ -13,7 +13,7 @@ use rustls::pki_types::CertificateDer;
 
 use super::drive::Failure;
 use super::peers::TempDir;
-use super::scenarios::{self, Scenario};
+use super::scenarios::{self, localhost, served, Scenario};
 
 /// How a connection ends its handshake: `None`, authorized; else the error.
 pub type Verdict = Option<Failure>;
@@ -89,19 +89,6 @@ impl Case {
             difference: None,
         }
     }
-}
-
-/// The server presents `leaf` (then `intermediates`, PEM); the client trusts `root`.
-fn served(leaf: Issued, intermediates: &str, root: Option<&Ca>) -> Scenario {
-    Scenario {
-        server_chain_pem: leaf.cert_pem + intermediates,
-        server_key_pem: leaf.key_pem,
-        client_ca_pem: root.map(Ca::cert_pem),
-    }
-}
-
-fn localhost() -> LeafSpec {
-    LeafSpec::server("localhost", &["localhost", "127.0.0.1"])
 }
 
 /// A leaf whose only name is the DNS name `pattern`, from a trusted root.

@@ -97,6 +97,21 @@ pub struct NodeServerConfig {
     pub ciphers: Option<String>,
 }
 
+impl NodeServerConfig {
+    /// Node's documentation echo server: the demo PKI's server identity,
+    /// requiring a client certificate issued by the demo CA.
+    pub fn requiring_client_certificates(pki: &host_example::pki::DemoPki) -> Self {
+        Self {
+            key: pki.server.key_pem.clone(),
+            cert: pki.server.cert_pem.clone(),
+            ca: Some(pki.ca_pem.clone()),
+            request_cert: true,
+            reject_unauthorized: true,
+            ..Self::default()
+        }
+    }
+}
+
 /// What Node's server saw of one connection: a secure connection, or a
 /// `tlsClientError` (then only `tls_client_error` is set).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -19,7 +19,7 @@ pub struct Scenario {
 
 /// The server presents `leaf` (followed by `intermediates`, PEM); the client
 /// trusts `root`, or the default roots when `None`.
-fn served(leaf: Issued, intermediates: &str, root: Option<&Ca>) -> Scenario {
+pub fn served(leaf: Issued, intermediates: &str, root: Option<&Ca>) -> Scenario {
     Scenario {
         server_chain_pem: leaf.cert_pem + intermediates,
         server_key_pem: leaf.key_pem,
@@ -27,7 +27,8 @@ fn served(leaf: Issued, intermediates: &str, root: Option<&Ca>) -> Scenario {
     }
 }
 
-fn localhost() -> LeafSpec {
+/// A server leaf for localhost and 127.0.0.1.
+pub fn localhost() -> LeafSpec {
     LeafSpec::server("localhost", &["localhost", "127.0.0.1"])
 }
 
