@@ -231,7 +231,10 @@ fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
         if name.starts_with("TLS_") && op.is_empty() {
             named_tls13 = true;
             if let Some(s) = SUITES.iter().find(|s| is_tls13(s.id) && s.iana == name) {
-                tls13.push(s.id);
+                // A suite named twice is offered once, where it was first named.
+                if !tls13.contains(&s.id) {
+                    tls13.push(s.id);
+                }
             }
             continue;
         }
@@ -345,6 +348,12 @@ mod tests {
     fn exact_names_keep_their_order_after_default_tls13() {
         let got = ids("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305");
         assert_eq!(got, vec![0x1303, 0x1302, 0x1301, 0xC02F, 0xCCA9]);
+    }
+
+    #[test]
+    fn a_suite_named_twice_is_offered_once() {
+        let got = ids("TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256");
+        assert_eq!(got, vec![0x1301, 0x1303]);
     }
 
     #[test]
