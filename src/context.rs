@@ -128,8 +128,8 @@ fn client_identity(
 /// the entry's passphrase, else the `passphrase` option.
 fn private_key(entry: &KeyEntry, passphrase: Option<&str>) -> Result<SecretKey, TlsError> {
     let pem = entry.pem.as_bytes();
-    if let Ok(text) = std::str::from_utf8(pem) {
-        if let Ok((label, document)) = pkcs8::SecretDocument::from_pem(text.trim()) {
+    if let Some(text) = std::str::from_utf8(pem).ok().and_then(rewrapped_pem) {
+        if let Ok((label, document)) = pkcs8::SecretDocument::from_pem(&text) {
             if label == "ENCRYPTED PRIVATE KEY" {
                 return decrypt_pkcs8(
                     document.as_bytes(),
@@ -146,6 +146,32 @@ fn private_key(entry: &KeyEntry, passphrase: Option<&str>) -> Result<SecretKey, 
                 "error:1E08010C:DECODER routines::unsupported",
             )
         })
+}
+
+/// The first encrypted PKCS#8 block of `text`, its base64 re-wrapped at 64
+/// columns: OpenSSL reads any line width (76 is common) and skips what comes
+/// before the block, pkcs8's RFC 7468 reader does neither. Wiped when dropped.
+fn rewrapped_pem(text: &str) -> Option<Zeroizing<String>> {
+    let mut lines = text.lines().map(str::trim);
+    let begin = lines.find(|line| *line == "-----BEGIN ENCRYPTED PRIVATE KEY-----")?;
+    let mut body = Zeroizing::new(String::new());
+    let end = lines.find(|line| {
+        let is_end = line.starts_with("-----END ");
+        if !is_end {
+            body.push_str(line);
+        }
+        is_end
+    })?;
+    let mut out = Zeroizing::new(String::with_capacity(body.len() + body.len() / 64 + 80));
+    out.push_str(begin);
+    out.push('\n');
+    for chunk in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).ok()?);
+        out.push('\n');
+    }
+    out.push_str(end);
+    out.push('\n');
+    Some(out)
 }
 
 /// Decrypts an encrypted PKCS#8 key; a wrong or missing passphrase is OpenSSL's
@@ -346,6 +372,22 @@ mod tests {
             PrivateKeyDer::Pkcs8(_)
         ));
         assert!(private_key(&entry(None), Some("s3cret")).is_ok());
+        // Other tools wrap base64 at 76 columns; OpenSSL, and so Node, read it.
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let wide: Vec<String> = body
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        let wide_pem = format!(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{}\n-----END ENCRYPTED PRIVATE KEY-----\n",
+            wide.join("\n")
+        );
+        let wide_entry = KeyEntry {
+            pem: Pem::Text(wide_pem),
+            passphrase: Some("s3cret".into()),
+        };
+        assert!(private_key(&wide_entry, None).is_ok());
         let err = private_key(&entry(None), Some("wrong")).unwrap_err();
         assert_eq!(err.code, "ERR_OSSL_BAD_DECRYPT");
         assert_eq!(
