@@ -82,6 +82,7 @@ impl client::Guest for Component {
 /// The connection for `options`; their keys and passphrases are wiped once the
 /// secure context holds what it needs, so no copy lingers in freed guest memory.
 fn new_connection(options: &mut ConnectOptions) -> Result<Connection, TlsError> {
+    offer_crypto_to_host();
     let conn = Connection::new(options);
     options.zeroize_secrets();
     conn
@@ -231,7 +232,6 @@ impl Transport for Duplex {
 }
 
 fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transport::Duplex>) {
-    offer_crypto_to_host();
     let options = ConnectOptions {
         host: o.host,
         port: o.port,

@@ -64,7 +64,20 @@ pub fn install(host: Box<dyn CryptoHost>) {
     let _ = HOST.set(host);
 }
 
-/// The installed host, if any.
-pub(crate) fn host() -> Option<&'static dyn CryptoHost> {
-    HOST.get().map(|host| &**host)
+/// Offers one direction's traffic key to the installed host: its key, or
+/// `None` when no host is installed or it declines.
+pub(crate) fn offer_key(aead: Aead, key: &[u8]) -> Option<Box<dyn HostKey>> {
+    HOST.get()?.take_key(aead, key)
+}
+
+/// Offers a signature to the installed host: its verdict, or `None` when no
+/// host is installed or it declines.
+pub(crate) fn offer_signature(
+    algorithm: SignatureAlgorithm,
+    public_key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Option<bool> {
+    HOST.get()?
+        .verify_signature(algorithm, public_key, message, signature)
 }

@@ -105,22 +105,16 @@ pub struct HostFirstAead {
     guest: fn() -> &'static dyn Tls13AeadAlgorithm,
 }
 
-impl HostFirstAead {
-    fn host_key(&self, key: &AeadKey) -> Option<Box<dyn HostKey>> {
-        host_crypto::host()?.take_key(self.aead, key.as_ref())
-    }
-}
-
 impl Tls13AeadAlgorithm for HostFirstAead {
     fn encrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageEncrypter> {
-        match self.host_key(&key) {
+        match host_crypto::offer_key(self.aead, key.as_ref()) {
             Some(host) => Box::new(HostSealer { host, iv }),
             None => (self.guest)().encrypter(key, iv),
         }
     }
 
     fn decrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageDecrypter> {
-        match self.host_key(&key) {
+        match host_crypto::offer_key(self.aead, key.as_ref()) {
             Some(host) => Box::new(HostOpener { host, iv }),
             None => (self.guest)().decrypter(key, iv),
         }
@@ -285,8 +279,7 @@ impl HostFirstTls12Aead {
 
 impl Tls12AeadAlgorithm for HostFirstTls12Aead {
     fn encrypter(&self, key: AeadKey, iv: &[u8], extra: &[u8]) -> Box<dyn MessageEncrypter> {
-        let host = host_crypto::host().and_then(|host| host.take_key(self.aead, key.as_ref()));
-        match host {
+        match host_crypto::offer_key(self.aead, key.as_ref()) {
             // GCM: a 4-byte salt from the key block, then 8 bytes that the key
             // block also supplies and the sequence number varies.
             Some(host) => Box::new(Tls12HostSealer {
@@ -299,8 +292,7 @@ impl Tls12AeadAlgorithm for HostFirstTls12Aead {
     }
 
     fn decrypter(&self, key: AeadKey, iv: &[u8]) -> Box<dyn MessageDecrypter> {
-        let host = host_crypto::host().and_then(|host| host.take_key(self.aead, key.as_ref()));
-        match host {
+        match host_crypto::offer_key(self.aead, key.as_ref()) {
             Some(host) => {
                 let mut base = [0u8; 12];
                 base[..iv.len()].copy_from_slice(iv);

@@ -55,14 +55,7 @@ fn documentation_example_against_node_server() {
     );
     assert!(report.authorized);
     assert_eq!(report.authorization_error, None);
-    let seen = server
-        .next_event(WAIT)
-        .expect("the server reports the connection");
-    assert_eq!(seen.authorized, Some(true), "{seen:?}");
-    assert_eq!(
-        seen.peer_subject_cn.as_deref(),
-        Some("tls-connect demo client")
-    );
+    server.expect_demo_client(WAIT);
 }
 
 #[test]

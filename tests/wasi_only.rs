@@ -54,14 +54,7 @@ fn documentation_echo_over_wasi_sockets() {
         stdout(&finished),
         "client connected authorized\nhello\nserver ends connection\n"
     );
-    let seen = server
-        .next_event(WAIT)
-        .expect("the server reports the connection");
-    assert_eq!(seen.authorized, Some(true), "{seen:?}");
-    assert_eq!(
-        seen.peer_subject_cn.as_deref(),
-        Some("tls-connect demo client")
-    );
+    let seen = server.expect_demo_client(WAIT);
     assert_eq!(seen.protocol.as_deref(), Some("TLSv1.3"));
 }
 

@@ -254,6 +254,20 @@ impl NodeServer {
             }
         }
     }
+
+    /// Waits for the report of the next connection and asserts that the server
+    /// authorized the demo PKI's client certificate; returns the report.
+    pub fn expect_demo_client(&self, timeout: Duration) -> NodeEvent {
+        let seen = self
+            .next_event(timeout)
+            .expect("the server reports the connection");
+        assert_eq!(seen.authorized, Some(true), "{seen:?}");
+        assert_eq!(
+            seen.peer_subject_cn.as_deref(),
+            Some("tls-connect demo client")
+        );
+        seen
+    }
 }
 
 impl Drop for NodeServer {
