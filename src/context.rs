@@ -23,6 +23,10 @@ pub struct SecureContext {
     pub config: Arc<ClientConfig>,
     /// The trusted roots.
     pub trust: TrustStore,
+    /// The handshake verifier; each connection gets its own copy that keeps the OCSP response.
+    pub verifier: Arc<AcceptChainVerifier>,
+    /// `SSL_OP_NO_TICKET`: TLS 1.2 resumes by session id only.
+    pub no_tickets: bool,
 }
 
 impl SecureContext {
@@ -40,12 +44,15 @@ impl SecureContext {
             ..base
         });
         let versions = protocol_versions(options)?;
-        let verifier = AcceptChainVerifier::new(provider.signature_verification_algorithms);
+        let verifier = Arc::new(AcceptChainVerifier::new(
+            provider.signature_verification_algorithms,
+            None,
+        ));
         let builder = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&versions)
             .map_err(|_| no_ciphers_available())?
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier));
+            .with_custom_certificate_verifier(verifier.clone());
         let mut config = match client_identity(options)? {
             // rustls takes its own copy and wipes it once loaded; ours is wiped on drop.
             Some((chain, key)) => builder
@@ -60,6 +67,8 @@ impl SecureContext {
         Ok(Self {
             config: Arc::new(config),
             trust: TrustStore::from_ca(options.ca.as_deref()).with_crls(options.crl.as_deref())?,
+            verifier,
+            no_tickets: false,
         })
     }
 }

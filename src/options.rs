@@ -34,6 +34,45 @@ pub struct KeyEntry {
     pub passphrase: Option<String>,
 }
 
+/// One PKCS#12 bundle and, optionally, its own passphrase (Node's `pfx: [{buf, passphrase}]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PfxEntry {
+    /// The DER bytes.
+    pub buf: Vec<u8>,
+    /// The passphrase for this bundle; falls back to `ConnectOptions::passphrase`.
+    pub passphrase: Option<String>,
+}
+
+/// Who runs `checkServerIdentity` after the chain verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IdentityCheck {
+    /// Node's default function, run by the engine.
+    #[default]
+    Builtin,
+    /// The caller's own function: the handshake pauses until the caller settles it.
+    Caller,
+}
+
+/// net's options for a connection the engine's host opens (Node's `family`,
+/// `localAddress`, `localPort`, `timeout`, `noDelay`, `keepAlive`, `keepAliveInitialDelay`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetOptions {
+    /// `family`: 0, 4 or 6.
+    pub family: Option<f64>,
+    /// `localAddress`.
+    pub local_address: Option<String>,
+    /// `localPort`.
+    pub local_port: Option<u32>,
+    /// `timeout`, milliseconds.
+    pub timeout: Option<f64>,
+    /// `noDelay`.
+    pub no_delay: Option<bool>,
+    /// `keepAlive`.
+    pub keep_alive: Option<bool>,
+    /// `keepAliveInitialDelay`, milliseconds.
+    pub keep_alive_initial_delay: Option<f64>,
+}
+
 /// Node's `ALPNProtocols` in its three accepted forms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlpnProtocols {
@@ -47,7 +86,7 @@ pub enum AlpnProtocols {
 
 /// The options of `tls.connect()` that the engine understands. `None` means "not
 /// given": Node's default applies.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectOptions {
     /// `host`; default `'localhost'`.
     pub host: Option<String>,
@@ -80,6 +119,61 @@ pub struct ConnectOptions {
     pub alpn_protocols: Option<AlpnProtocols>,
     /// `allowHalfOpen`; default false.
     pub allow_half_open: Option<bool>,
+    /// `pfx`: PKCS#12 bundles with the client chain and key.
+    pub pfx: Option<Vec<PfxEntry>>,
+    /// `ecdhCurve`: colon-separated group names or 'auto'.
+    pub ecdh_curve: Option<String>,
+    /// `sigalgs`: colon-separated signature algorithm names.
+    pub sigalgs: Option<String>,
+    /// `secureProtocol`: OpenSSL's method name.
+    pub secure_protocol: Option<String>,
+    /// `secureOptions`: OpenSSL's `SSL_OP_*` bits.
+    pub secure_options: Option<f64>,
+    /// `allowPartialTrustChain`; default false.
+    pub allow_partial_trust_chain: Option<bool>,
+    /// `requestOCSP`; default false.
+    pub request_ocsp: Option<bool>,
+    /// `enableTrace`; default false.
+    pub enable_trace: Option<bool>,
+    /// `minDHSize`; default 1024.
+    pub min_dh_size: Option<f64>,
+    /// `session`: bytes from `getSession()` or a `'session'` event.
+    pub session: Option<Vec<u8>>,
+    /// Who runs `checkServerIdentity`.
+    pub identity_check: Option<IdentityCheck>,
+    /// net's options, for a connection the host opens.
+    pub net: Option<NetOptions>,
+}
+
+/// How the host opens a TCP connection: net's options after Node's checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TcpOptions {
+    /// 0: any address family; 4 or 6: only that one.
+    pub family: u8,
+    /// The local address to bind.
+    pub local_address: Option<String>,
+    /// The local port to bind.
+    pub local_port: Option<u16>,
+    /// Disable Nagle's algorithm.
+    pub no_delay: bool,
+    /// TCP keep-alive, with this initial delay in milliseconds.
+    pub keep_alive: Option<u32>,
+    /// Reads idle this many milliseconds fail with `ETIMEDOUT`.
+    pub timeout: Option<u32>,
+}
+
+impl Default for TcpOptions {
+    fn default() -> Self {
+        Self {
+            family: 0,
+            local_address: None,
+            local_port: None,
+            // TLS records are small and latency-bound: Nagle's algorithm stays off.
+            no_delay: true,
+            keep_alive: None,
+            timeout: None,
+        }
+    }
 }
 
 /// Where an attached connection goes. A caller-supplied stream needs no target.
@@ -91,6 +185,8 @@ pub enum Target {
         host: String,
         /// Port.
         port: u16,
+        /// net's options.
+        options: TcpOptions,
     },
     /// A Unix socket.
     Unix {
@@ -166,6 +262,10 @@ impl ConnectOptions {
             }
             entry.passphrase.zeroize();
         }
+        for entry in self.pfx.iter_mut().flatten() {
+            entry.buf.zeroize();
+            entry.passphrase.zeroize();
+        }
         self.passphrase.zeroize();
     }
 
@@ -189,7 +289,17 @@ impl ConnectOptions {
             .clone()
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| DEFAULT_HOST.to_owned());
-        Ok(Target::Tcp { host, port })
+        Ok(Target::Tcp {
+            host,
+            port,
+            options: self.tcp_options()?,
+        })
+    }
+
+    /// net's options for a TCP connection, checked as Node checks them.
+    pub fn tcp_options(&self) -> Result<TcpOptions, TlsError> {
+        // TODO(options helper): Node's checks of family, localAddress, localPort, timeout, keep-alive.
+        Ok(TcpOptions::default())
     }
 }
 
@@ -283,7 +393,8 @@ mod tests {
             options.target().unwrap(),
             Target::Tcp {
                 host: "localhost".into(),
-                port: 8443
+                port: 8443,
+                options: TcpOptions::default(),
             }
         );
         options.path = Some("/tmp/s".into());

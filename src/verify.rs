@@ -95,12 +95,32 @@ pub fn certificates_in(pem: &[u8]) -> Vec<CertificateDer<'static>> {
 #[derive(Debug)]
 pub struct AcceptChainVerifier {
     algorithms: WebPkiSupportedAlgorithms,
+    /// The schemes offered in the ClientHello (Node's `sigalgs`); all of
+    /// `algorithms`' when not restricted.
+    schemes: Vec<SignatureScheme>,
+    /// Where the server's stapled OCSP response is left for the connection.
+    ocsp: Option<Arc<std::sync::Mutex<Option<Vec<u8>>>>>,
 }
 
 impl AcceptChainVerifier {
-    /// A verifier using the signature algorithms of the given provider.
-    pub fn new(algorithms: WebPkiSupportedAlgorithms) -> Self {
-        Self { algorithms }
+    /// A verifier using the signature algorithms of the given provider, offering
+    /// `schemes` (all the provider's when `None`).
+    pub fn new(algorithms: WebPkiSupportedAlgorithms, schemes: Option<Vec<SignatureScheme>>) -> Self {
+        let schemes = schemes.unwrap_or_else(|| algorithms.supported_schemes());
+        Self {
+            algorithms,
+            schemes,
+            ocsp: None,
+        }
+    }
+
+    /// The same verifier, leaving the server's OCSP response (empty when none) in `slot`.
+    pub fn capturing_ocsp(&self, slot: Arc<std::sync::Mutex<Option<Vec<u8>>>>) -> Self {
+        Self {
+            algorithms: self.algorithms,
+            schemes: self.schemes.clone(),
+            ocsp: Some(slot),
+        }
     }
 }
 
@@ -110,9 +130,14 @@ impl ServerCertVerifier for AcceptChainVerifier {
         _end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
+        ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Some(slot) = &self.ocsp {
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(ocsp_response.to_vec());
+            }
+        }
         // Judged after the handshake by `verify_chain`, before any data is released.
         Ok(ServerCertVerified::assertion())
     }
@@ -138,7 +163,7 @@ impl ServerCertVerifier for AcceptChainVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
+        self.schemes.clone()
     }
 }
 
