@@ -50,11 +50,11 @@ const LIMIT_SECONDS = 120;
  * signature checks: the host's native crypto, or the guest's own.
  */
 const CLIENTS = [
-  { id: 'wasmtime', label: 'component in wasmtime, host crypto', rust: ['--client', 'wasm', '--crypto', 'host'], handshakes: true },
-  { id: 'wasmtime-guest-aead', label: 'component in wasmtime, guest crypto', rust: ['--client', 'wasm', '--crypto', 'guest'], handshakes: true },
+  { id: 'wasmtime', label: 'component in wasmtime, host crypto', rust: ['--client', 'wasm', '--crypto', 'host'], handshakes: true, resume: true },
+  { id: 'wasmtime-guest-aead', label: 'component in wasmtime, guest crypto', rust: ['--client', 'wasm', '--crypto', 'guest'], handshakes: true, resume: true },
   { id: 'native', label: 'same engine, native', rust: ['--client', 'native'], handshakes: true, resume: true },
   { id: 'node', label: "Node's tls.connect", node: ['--impl', 'node'], handshakes: true, resume: true },
-  { id: 'jco', label: 'jco component in Node', node: ['--impl', 'jco'], handshakes: true },
+  { id: 'jco', label: 'jco component in Node', node: ['--impl', 'jco'], handshakes: true, resume: true },
 ];
 
 function log(message) {

@@ -5,7 +5,8 @@
 
 use std::cell::RefCell;
 
-use crate::connection::{CipherInfo, Connection, Fed};
+use crate::connection::{CipherInfo, Connection, EphemeralKeyInfo, Fed, SocketEvent};
+use crate::context::SecureContext;
 use crate::host_crypto::{self, Aead, CryptoHost, HostKey, SignatureAlgorithm};
 use crate::options::{self, ConnectOptions, Target};
 use crate::transport::{Attached, Transport};
@@ -27,6 +28,49 @@ export!(Component);
 
 impl client::Guest for Component {
     type TlsSocket = Socket;
+    type SecureContext = Context;
+
+    fn create_secure_context(
+        options: wit::ConnectOptions,
+    ) -> Result<client::SecureContext, wit::TlsError> {
+        let (mut options, _socket) = engine_options(options);
+        offer_crypto_to_host();
+        let context = SecureContext::from_options(&options, false);
+        options.zeroize_secrets();
+        Ok(client::SecureContext::new(Context(context.map_err(wit_error)?)))
+    }
+
+    fn connect_with_context(
+        context: client::SecureContextBorrow<'_>,
+        options: wit::ConnectOptions,
+    ) -> Result<client::TlsSocket, wit::TlsError> {
+        let (options, socket) = engine_options(options);
+        let context = &context.get::<Context>().0;
+        let attached = (|| {
+            let conn = Connection::with_secure_context(&options, context)?;
+            let duplex = match socket {
+                Some(duplex) => duplex,
+                None => open(&options.target()?)?,
+            };
+            Attached::connect(conn, Duplex(duplex))
+        })()
+        .map_err(wit_error)?;
+        Ok(client::TlsSocket::new(Socket {
+            mode: RefCell::new(Mode::Attached(Box::new(attached))),
+        }))
+    }
+
+    fn start_with_context(
+        context: client::SecureContextBorrow<'_>,
+        options: wit::ConnectOptions,
+    ) -> Result<client::TlsSocket, wit::TlsError> {
+        let (options, _socket) = engine_options(options);
+        let context = &context.get::<Context>().0;
+        let conn = Connection::with_secure_context(&options, context).map_err(wit_error)?;
+        Ok(client::TlsSocket::new(Socket {
+            mode: RefCell::new(Mode::SansIo(Box::new(conn))),
+        }))
+    }
 
     fn connect(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
         let (mut options, socket) = engine_options(options);
@@ -91,11 +135,31 @@ fn new_connection(options: &mut ConnectOptions) -> Result<Connection, TlsError> 
 /// Opens the transport Node's options name.
 fn open(target: &Target) -> Result<wit_transport::Duplex, TlsError> {
     match target {
-        Target::Tcp { host, port } => wit_transport::open_tcp(host, *port),
+        Target::Tcp {
+            host,
+            port,
+            options,
+        } => wit_transport::open_tcp(
+            host,
+            *port,
+            &wit_transport::TcpOptions {
+                family: options.family,
+                local_address: options.local_address.clone(),
+                local_port: options.local_port,
+                no_delay: options.no_delay,
+                keep_alive: options.keep_alive,
+                timeout: options.timeout,
+            },
+        ),
         Target::Unix { path } => wit_transport::open_unix(path),
     }
     .map_err(io_error)
 }
+
+/// The exported `secure-context` resource.
+pub struct Context(SecureContext);
+
+impl client::GuestSecureContext for Context {}
 
 enum Mode {
     SansIo(Box<Connection>),
@@ -112,6 +176,13 @@ impl Socket {
         match &*self.mode.borrow() {
             Mode::SansIo(conn) => f(conn),
             Mode::Attached(attached) => f(attached.connection()),
+        }
+    }
+
+    fn with_conn_mut<R>(&self, f: impl FnOnce(&mut Connection) -> R) -> R {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => f(conn),
+            Mode::Attached(attached) => f(attached.connection_mut()),
         }
     }
 
@@ -156,6 +227,60 @@ impl client::GuestTlsSocket for Socket {
     fn get_peer_certificate(&self, detailed: bool) -> Option<Vec<wit::PeerCertificate>> {
         self.with_conn(|c| c.peer_certificates(detailed))
             .map(|chain| chain.into_iter().map(wit_certificate).collect())
+    }
+
+    fn get_certificate(&self) -> Option<wit::PeerCertificate> {
+        self.with_conn(Connection::own_certificate)
+            .map(wit_certificate)
+    }
+
+    fn is_session_reused(&self) -> bool {
+        self.with_conn(Connection::is_session_reused)
+    }
+
+    fn get_session(&self) -> Option<Vec<u8>> {
+        self.with_conn_mut(Connection::session)
+    }
+
+    fn get_ephemeral_key_info(&self) -> Option<wit::EphemeralKeyInfo> {
+        self.with_conn(Connection::ephemeral_key_info)
+            .map(wit_key_info)
+    }
+
+    fn export_keying_material(
+        &self,
+        length: f64,
+        label: String,
+        context: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, wit::TlsError> {
+        self.with_conn(|c| c.export_keying_material(length, &label, context.as_deref()))
+            .map_err(wit_error)
+    }
+
+    fn set_max_send_fragment(&self, size: f64) -> bool {
+        self.with_conn_mut(|c| c.set_max_send_fragment(size))
+    }
+
+    fn set_keylog(&self, enabled: bool) {
+        self.with_conn(|c| c.set_keylog(enabled));
+    }
+
+    fn take_events(&self) -> Vec<wit::SocketEvent> {
+        let events = match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.take_events(),
+            Mode::Attached(attached) => attached.take_events(),
+        };
+        events.into_iter().map(wit_event).collect()
+    }
+
+    fn settle_identity(&self, verdict: Option<wit::TlsError>) -> Result<wit::Fed, wit::TlsError> {
+        let verdict = verdict.map(engine_error);
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.settle_identity(verdict),
+            Mode::Attached(attached) => attached.settle_identity(verdict),
+        }
+        .map(wit_fed)
+        .map_err(wit_error)
     }
 
     fn write(&self, data: Vec<u8>) -> Result<(), wit::TlsError> {
@@ -265,6 +390,37 @@ fn engine_options(o: wit::ConnectOptions) -> (ConnectOptions, Option<wit_transpo
             wit::AlpnProtocols::Wire(w) => options::AlpnProtocols::Wire(w),
         }),
         allow_half_open: o.allow_half_open,
+        pfx: o.pfx.map(|items| {
+            items
+                .into_iter()
+                .map(|p| options::PfxEntry {
+                    buf: p.buf,
+                    passphrase: p.passphrase,
+                })
+                .collect()
+        }),
+        ecdh_curve: o.ecdh_curve,
+        sigalgs: o.sigalgs,
+        secure_protocol: o.secure_protocol,
+        secure_options: o.secure_options,
+        allow_partial_trust_chain: o.allow_partial_trust_chain,
+        request_ocsp: o.request_ocsp,
+        enable_trace: o.enable_trace,
+        min_dh_size: o.min_dh_size,
+        session: o.session,
+        identity_check: o.identity_check.map(|check| match check {
+            wit::IdentityCheck::Builtin => options::IdentityCheck::Builtin,
+            wit::IdentityCheck::Caller => options::IdentityCheck::Caller,
+        }),
+        net: o.net.map(|n| options::NetOptions {
+            family: n.family,
+            local_address: n.local_address,
+            local_port: n.local_port,
+            timeout: n.timeout,
+            no_delay: n.no_delay,
+            keep_alive: n.keep_alive,
+            keep_alive_initial_delay: n.keep_alive_initial_delay,
+        }),
     };
     (options, o.socket)
 }
@@ -285,6 +441,15 @@ fn wit_error(err: TlsError) -> wit::TlsError {
     }
 }
 
+fn engine_error(err: wit::TlsError) -> TlsError {
+    TlsError {
+        code: err.code,
+        message: err.message,
+        reason: err.reason,
+        host: err.host,
+    }
+}
+
 fn io_error(err: wit_transport::IoError) -> TlsError {
     TlsError::new(err.code, err.message)
 }
@@ -294,6 +459,25 @@ fn wit_fed(fed: Fed) -> wit::Fed {
         secure_connect: fed.secure_connect,
         data: fed.data,
         end: fed.end,
+        check_identity: fed.check_identity,
+        events: fed.events.into_iter().map(wit_event).collect(),
+    }
+}
+
+fn wit_event(event: SocketEvent) -> wit::SocketEvent {
+    match event {
+        SocketEvent::Session(handle) => wit::SocketEvent::Session(handle),
+        SocketEvent::Keylog(line) => wit::SocketEvent::Keylog(line),
+        SocketEvent::OcspResponse(response) => wit::SocketEvent::OcspResponse(response),
+        SocketEvent::Trace(line) => wit::SocketEvent::Trace(line),
+    }
+}
+
+fn wit_key_info(info: EphemeralKeyInfo) -> wit::EphemeralKeyInfo {
+    wit::EphemeralKeyInfo {
+        kind: info.kind,
+        name: info.name,
+        size: info.size,
     }
 }
 

@@ -1,7 +1,8 @@
-//! Name tables: protocol versions and cipher suites under the names Node and
-//! OpenSSL use, mapped to what rustls offers.
+//! Name tables: protocol versions and methods, cipher suites, key-exchange
+//! groups and signature algorithms under the names Node and OpenSSL use, mapped
+//! to what rustls offers.
 
-use rustls::{CipherSuite, ProtocolVersion, SupportedCipherSuite};
+use rustls::{CipherSuite, NamedGroup, ProtocolVersion, SignatureScheme, SupportedCipherSuite};
 
 use crate::TlsError;
 
@@ -196,10 +197,8 @@ pub fn select_suites(
     available: &[SupportedCipherSuite],
 ) -> Result<Vec<SupportedCipherSuite>, TlsError> {
     let order = match ciphers {
-        None => DEFAULT_ORDER.to_vec(),
-        Some("") => {
-            return Err(TlsError::invalid_arg_value("ciphers", "''"));
-        }
+        // Node treats an empty list as none given (it is falsy there).
+        None | Some("") => DEFAULT_ORDER.to_vec(),
         Some(list) => parse_cipher_list(list)?,
     };
     Ok(order
@@ -222,7 +221,13 @@ fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
     let mut banned: Vec<u16> = Vec::new();
     let mut named_tls13 = false;
     let mut named_tls12 = false;
-    for token in list.split([':', ',', ' ']).filter(|t| !t.is_empty()) {
+    for token in list.split([':', ',', ' ']) {
+        // `@SECLEVEL=n` and `@STRENGTH` steer OpenSSL's own checks and ordering,
+        // which rustls does not have: the name before them is what counts.
+        let token = token.split('@').next().unwrap_or_default();
+        if token.is_empty() {
+            continue;
+        }
         let (op, name) = match token.strip_prefix(['!', '-', '+']) {
             Some(rest) => (&token[..1], rest),
             None => ("", token),
@@ -308,12 +313,514 @@ pub fn no_cipher_match() -> TlsError {
     )
 }
 
+/// Trims OpenSSL's whitespace (C's `isspace`) around one item of a
+/// colon-separated list: OpenSSL's list parser takes `'X25519 : P-256'`.
+fn trim_openssl_space(item: &str) -> &str {
+    item.trim_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r'])
+}
+
+/// The items of an OpenSSL colon-separated list, each trimmed; `None` when an
+/// item is empty, as OpenSSL refuses `''`, `'a:'` and `'a::b'`.
+fn openssl_list(list: &str) -> Option<Vec<&str>> {
+    list.split(':')
+        .map(trim_openssl_space)
+        .map(|item| (!item.is_empty()).then_some(item))
+        .collect()
+}
+
+/// Every key-exchange group Node 20's OpenSSL (3.0) takes in `ecdhCurve`, under
+/// each name it accepts (names are case-sensitive), with its TLS code point.
+/// rustls's ring provider has three of them: X25519, P-256 and P-384.
+const GROUP_NAMES: &[(&str, u16)] = &[
+    ("sect163k1", 1),
+    ("sect163r1", 2),
+    ("sect163r2", 3),
+    ("sect193r1", 4),
+    ("sect193r2", 5),
+    ("sect233k1", 6),
+    ("sect233r1", 7),
+    ("sect239k1", 8),
+    ("sect283k1", 9),
+    ("sect283r1", 10),
+    ("sect409k1", 11),
+    ("sect409r1", 12),
+    ("sect571k1", 13),
+    ("sect571r1", 14),
+    ("secp160k1", 15),
+    ("secp160r1", 16),
+    ("secp160r2", 17),
+    ("secp192k1", 18),
+    ("secp192r1", 19),
+    ("prime192v1", 19),
+    ("P-192", 19),
+    ("secp224k1", 20),
+    ("secp224r1", 21),
+    ("P-224", 21),
+    ("secp256k1", 22),
+    ("secp256r1", 23),
+    ("prime256v1", 23),
+    ("P-256", 23),
+    ("secp384r1", 24),
+    ("P-384", 24),
+    ("secp521r1", 25),
+    ("P-521", 25),
+    ("brainpoolP256r1", 26),
+    ("brainpoolP384r1", 27),
+    ("brainpoolP512r1", 28),
+    ("x25519", 29),
+    ("X25519", 29),
+    ("x448", 30),
+    ("X448", 30),
+    ("ffdhe2048", 256),
+    ("ffdhe3072", 257),
+    ("ffdhe4096", 258),
+    ("ffdhe6144", 259),
+    ("ffdhe8192", 260),
+];
+
+/// Node's `DEFAULT_ECDH_CURVE`: the provider chooses its own groups.
+pub const AUTO_ECDH_CURVE: &str = "auto";
+
+/// The groups Node's `ecdhCurve` names, in order; `None` for `'auto'`. Each item
+/// must be a name OpenSSL knows, named once (two aliases of one group count
+/// as twice); anything else fails as Node does. Whether rustls has the group is
+/// not judged here.
+pub fn ecdh_groups(curve: &str) -> Result<Option<Vec<NamedGroup>>, TlsError> {
+    if curve == AUTO_ECDH_CURVE {
+        return Ok(None);
+    }
+    let items = openssl_list(curve).ok_or_else(ecdh_curve_failed)?;
+    let mut groups = Vec::with_capacity(items.len());
+    for item in items {
+        let group = GROUP_NAMES
+            .iter()
+            .find(|(name, _)| *name == item)
+            .map(|(_, id)| NamedGroup::from(*id))
+            .ok_or_else(ecdh_curve_failed)?;
+        if groups.contains(&group) {
+            return Err(ecdh_curve_failed());
+        }
+        groups.push(group);
+    }
+    Ok(Some(groups))
+}
+
+/// Node's error for an `ecdhCurve` OpenSSL refuses.
+pub fn ecdh_curve_failed() -> TlsError {
+    TlsError::new("ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve")
+}
+
+/// The signature algorithms OpenSSL 3.0 takes by their own name in `sigalgs`,
+/// with their TLS code points. Others (DSA, ECDSA with SHA-1 or SHA-224) have
+/// only the `KEY+HASH` form.
+const SIGALG_NAMES: &[(&str, u16)] = &[
+    ("ecdsa_secp256r1_sha256", 0x0403),
+    ("ecdsa_secp384r1_sha384", 0x0503),
+    ("ecdsa_secp521r1_sha512", 0x0603),
+    ("ed25519", 0x0807),
+    ("ed448", 0x0808),
+    ("rsa_pss_pss_sha256", 0x0809),
+    ("rsa_pss_pss_sha384", 0x080a),
+    ("rsa_pss_pss_sha512", 0x080b),
+    ("rsa_pss_rsae_sha256", 0x0804),
+    ("rsa_pss_rsae_sha384", 0x0805),
+    ("rsa_pss_rsae_sha512", 0x0806),
+    ("rsa_pkcs1_sha256", 0x0401),
+    ("rsa_pkcs1_sha384", 0x0501),
+    ("rsa_pkcs1_sha512", 0x0601),
+    ("rsa_pkcs1_sha224", 0x0301),
+    ("rsa_pkcs1_sha1", 0x0201),
+];
+
+/// One word of OpenSSL's `KEY+HASH` sigalg form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SigalgWord {
+    /// A key type: TLS 1.2's signature byte (RSA 1, DSA 2, ECDSA 3), or `None` for RSA-PSS.
+    Key(Option<u8>),
+    /// A hash: TLS 1.2's hash byte (SHA-1 2 ... SHA-512 6).
+    Hash(u8),
+}
+
+/// A word of the `KEY+HASH` form: OpenSSL's key names, and hashes by OpenSSL's
+/// short or long object name; either may come first.
+fn sigalg_word(word: &str) -> Option<SigalgWord> {
+    Some(match word {
+        "RSA" => SigalgWord::Key(Some(1)),
+        "DSA" => SigalgWord::Key(Some(2)),
+        "ECDSA" => SigalgWord::Key(Some(3)),
+        "RSA-PSS" | "PSS" => SigalgWord::Key(None),
+        "SHA1" | "sha1" => SigalgWord::Hash(2),
+        "SHA224" | "sha224" => SigalgWord::Hash(3),
+        "SHA256" | "sha256" => SigalgWord::Hash(4),
+        "SHA384" | "sha384" => SigalgWord::Hash(5),
+        "SHA512" | "sha512" => SigalgWord::Hash(6),
+        _ => return None,
+    })
+}
+
+/// The code point of `KEY+HASH` (or `HASH+KEY`). RSA, DSA and ECDSA pair with
+/// any of the five hashes as in TLS 1.2; RSA-PSS means the rsae schemes, which
+/// exist for SHA-256, -384 and -512 only.
+fn sigalg_pair(item: &str) -> Option<u16> {
+    let (first, second) = item.split_once('+')?;
+    let (key, hash) = match (sigalg_word(first)?, sigalg_word(second)?) {
+        (SigalgWord::Key(key), SigalgWord::Hash(hash))
+        | (SigalgWord::Hash(hash), SigalgWord::Key(key)) => (key, hash),
+        _ => return None,
+    };
+    match key {
+        Some(signature) => Some(u16::from_be_bytes([hash, signature])),
+        // rsa_pss_rsae_sha256 is 0x0804: SHA-256's hash byte is 4.
+        None if (4..=6).contains(&hash) => Some(0x0800 | u16::from(hash)),
+        None => None,
+    }
+}
+
+/// The code point of one `sigalgs` item: a name, or the `KEY+HASH` form.
+fn sigalg(item: &str) -> Option<u16> {
+    SIGALG_NAMES
+        .iter()
+        .find(|(name, _)| *name == item)
+        .map(|(_, id)| *id)
+        .or_else(|| sigalg_pair(item))
+}
+
+/// The signature schemes Node's `sigalgs` names, in order. `''` is Node's
+/// `ERR_INVALID_ARG_VALUE`; an item OpenSSL does not know, or a scheme named
+/// twice, fails as in Node. Whether this engine can verify a scheme is not
+/// judged here.
+pub fn sigalg_schemes(list: &str) -> Result<Vec<SignatureScheme>, TlsError> {
+    if list.is_empty() {
+        return Err(TlsError::invalid_arg_value("sigalgs", "''"));
+    }
+    let items = openssl_list(list).ok_or_else(sigalgs_failed)?;
+    let mut schemes = Vec::with_capacity(items.len());
+    for item in items {
+        let scheme = SignatureScheme::from(sigalg(item).ok_or_else(sigalgs_failed)?);
+        if schemes.contains(&scheme) {
+            return Err(sigalgs_failed());
+        }
+        schemes.push(scheme);
+    }
+    Ok(schemes)
+}
+
+/// Node's error for a `sigalgs` list OpenSSL refuses: a plain Error with no
+/// code (so the code is empty) and OpenSSL's empty error queue as its message.
+pub fn sigalgs_failed() -> TlsError {
+    TlsError::new("", "error:00000000:lib(0)::reason(0)")
+}
+
+/// What an OpenSSL method name (Node's `secureProtocol`) allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtocolMethod {
+    /// The lowest version.
+    pub min: Version,
+    /// The highest version.
+    pub max: Version,
+    /// False for the `*_server_method` names, with which a client cannot connect.
+    pub client: bool,
+}
+
+/// Node's reading of `secureProtocol`: `TLS_method` (any version),
+/// `SSLv23_method` (Node's default minimum up to TLS 1.2), `TLSv1_2_method`,
+/// `TLSv1_1_method` and `TLSv1_method` (that version only), each also with
+/// `_client_method` and `_server_method`. SSLv2 and SSLv3 names are refused
+/// as disabled, anything else as unknown.
+pub fn protocol_method(name: &str) -> Result<ProtocolMethod, TlsError> {
+    let (base, client) = if let Some(base) = name.strip_suffix("_client_method") {
+        (base, true)
+    } else if let Some(base) = name.strip_suffix("_server_method") {
+        (base, false)
+    } else {
+        (name.strip_suffix("_method").unwrap_or_default(), true)
+    };
+    let (min, max) = match base {
+        "TLS" => (Version::Tls10, Version::Tls13),
+        "SSLv23" => (DEFAULT_MIN_VERSION, Version::Tls12),
+        "TLSv1_2" => (Version::Tls12, Version::Tls12),
+        "TLSv1_1" => (Version::Tls11, Version::Tls11),
+        "TLSv1" => (Version::Tls10, Version::Tls10),
+        "SSLv3" | "SSLv2" => {
+            return Err(invalid_protocol_method(&format!("{base} methods disabled")))
+        }
+        _ => return Err(invalid_protocol_method(&format!("Unknown method: {name}"))),
+    };
+    Ok(ProtocolMethod { min, max, client })
+}
+
+/// Node's `ERR_TLS_INVALID_PROTOCOL_METHOD` with its message.
+fn invalid_protocol_method(message: &str) -> TlsError {
+    TlsError::new("ERR_TLS_INVALID_PROTOCOL_METHOD", message)
+}
+
+/// OpenSSL's `SSL_OP_NO_TICKET`: no session tickets.
+pub const SSL_OP_NO_TICKET: u64 = 0x4000;
+
+/// OpenSSL's `SSL_OP_NO_TLSv1`, `_NO_TLSv1_1`, `_NO_TLSv1_2` and `_NO_TLSv1_3` bits.
+pub fn disabling_bit(version: Version) -> u64 {
+    match version {
+        Version::Tls10 => 0x0400_0000,
+        Version::Tls11 => 0x1000_0000,
+        Version::Tls12 => 0x0800_0000,
+        Version::Tls13 => 0x2000_0000,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
 
     fn ids(list: &str) -> Vec<u16> {
         parse_cipher_list(list).unwrap()
+    }
+
+    /// What Node's `tls.createSecureContext({[option]: value})` does with each
+    /// value: `None` when it takes it, else the error's code (empty when it has
+    /// none) and message.
+    fn node_context_errors(option: &str, values: &[String]) -> Vec<Option<(String, String)>> {
+        const SCRIPT: &str = r#"
+            const tls = require('tls');
+            const [option, values] = [process.argv[1], JSON.parse(process.argv[2])];
+            for (const value of values) {
+              try { tls.createSecureContext({ [option]: value }); console.log('null'); }
+              catch (e) { console.log(JSON.stringify([e.code ?? '', e.message])); }
+            }"#;
+        // In batches: one argument may hold 128 KiB at most.
+        let mut answers = Vec::with_capacity(values.len());
+        for batch in values.chunks(400) {
+            let json = serde_json::to_string(batch).unwrap();
+            let out = crate::node_oracle::run(SCRIPT, &[OsStr::new(option), OsStr::new(&json)]);
+            answers.extend(out.lines().map(|line| serde_json::from_str(line).unwrap()));
+        }
+        answers
+    }
+
+    /// Asserts that `ours` fails exactly where Node fails, with Node's code and message.
+    fn assert_errors_match<T>(
+        option: &str,
+        values: &[String],
+        ours: impl Fn(&str) -> Result<T, TlsError>,
+    ) {
+        let node = node_context_errors(option, values);
+        assert_eq!(node.len(), values.len());
+        for (value, node) in values.iter().zip(node) {
+            let ours = ours(value).err().map(|e| (e.code, e.message));
+            assert_eq!(ours, node, "{option}: {value:?}");
+        }
+    }
+
+    /// Every pair "a:b" of `names`: OpenSSL refuses a list naming one thing twice.
+    fn pairs(names: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                out.push(format!("{a}:{b}"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ecdh_curve_fails_where_node_fails() {
+        let curves = crate::node_oracle::run(
+            "console.log(require('crypto').getCurves().join('\\n'))",
+            &[],
+        );
+        let mut values: Vec<String> = curves.lines().map(str::to_owned).collect();
+        values.extend(GROUP_NAMES.iter().map(|(name, _)| name.to_string()));
+        values.extend(
+            [
+                "auto",
+                "AUTO",
+                " auto",
+                "",
+                "nope",
+                "p-256",
+                "prime256V1",
+                "X25519:",
+                ":X25519",
+                "X25519::P-256",
+                "X25519 ",
+                " X25519\t",
+                "X25519 : P-256",
+                "X 25519",
+                "X25519,P-256",
+                "auto:X25519",
+                "brainpoolP256r1tls13",
+                "X25519: ",
+            ]
+            .map(str::to_owned),
+        );
+        assert_errors_match("ecdhCurve", &values, ecdh_groups);
+    }
+
+    /// Aliases of one group are one group to OpenSSL: naming two of them fails.
+    #[test]
+    fn ecdh_curve_aliases_are_one_group_as_in_node() {
+        let names: Vec<&str> = GROUP_NAMES.iter().map(|(name, _)| *name).collect();
+        assert_errors_match("ecdhCurve", &pairs(&names), ecdh_groups);
+    }
+
+    #[test]
+    fn ecdh_curve_names_are_rustls_groups() {
+        let groups = ecdh_groups("X25519:P-256:secp384r1:X448:P-521:ffdhe2048")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            groups,
+            [
+                NamedGroup::X25519,
+                NamedGroup::secp256r1,
+                NamedGroup::secp384r1,
+                NamedGroup::X448,
+                NamedGroup::secp521r1,
+                NamedGroup::FFDHE2048,
+            ]
+        );
+        assert_eq!(ecdh_groups("auto").unwrap(), None);
+        let err = ecdh_groups("nope").unwrap_err();
+        assert_eq!(err.code, "ERR_CRYPTO_OPERATION_FAILED");
+        assert_eq!(err.message, "Failed to set ECDH curve");
+    }
+
+    /// Every name and `KEY+HASH` form, each alone, in both orders, and with words
+    /// OpenSSL does not pair.
+    fn sigalg_candidates() -> Vec<String> {
+        let keys = [
+            "RSA", "RSA-PSS", "PSS", "ECDSA", "DSA", "EC", "ED25519", "rsa",
+        ];
+        let hashes = [
+            "SHA1", "sha1", "SHA224", "sha224", "SHA256", "sha256", "SHA384", "sha384", "SHA512",
+            "sha512", "MD5", "SHA3-256", "Sha256",
+        ];
+        let mut values: Vec<String> = SIGALG_NAMES.iter().map(|(n, _)| n.to_string()).collect();
+        for key in keys {
+            for hash in hashes {
+                values.push(format!("{key}+{hash}"));
+                values.push(format!("{hash}+{key}"));
+            }
+        }
+        values
+    }
+
+    #[test]
+    fn sigalgs_fail_where_node_fails() {
+        let mut values = sigalg_candidates();
+        values.extend(
+            [
+                "",
+                " ",
+                ":",
+                "nope",
+                "ecdsa_sha1",
+                "ED25519",
+                "ed25519 ",
+                " ed25519\t",
+                "ed25519:",
+                "ed25519::ed448",
+                "RSA + SHA256",
+                "RSA+SHA256 ",
+                "RSA+RSA",
+                "SHA256+SHA256",
+                "RSA+",
+                "+SHA256",
+                "RSA+SHA256+",
+                "ECDSA+SHA256,RSA+SHA256",
+                "ED25519+SHA256",
+                "gost2012_256",
+                "ecdsa_brainpoolP256r1_sha256",
+            ]
+            .map(str::to_owned),
+        );
+        assert_errors_match("sigalgs", &values, sigalg_schemes);
+    }
+
+    /// A scheme named twice fails: the pairs OpenSSL refuses show which names
+    /// and `KEY+HASH` forms are one scheme to it.
+    #[test]
+    fn sigalg_forms_name_the_same_schemes_as_in_node() {
+        let accepted: Vec<String> = sigalg_candidates()
+            .into_iter()
+            .filter(|v| sigalg_schemes(v).is_ok())
+            .collect();
+        let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+        assert_errors_match("sigalgs", &pairs(&accepted), sigalg_schemes);
+    }
+
+    #[test]
+    fn sigalg_names_are_rustls_schemes() {
+        let list =
+            "rsa_pss_rsae_sha256:ECDSA+SHA256:ed25519:RSA+SHA384:sha1+ECDSA:ed448:PSS+SHA512";
+        assert_eq!(
+            sigalg_schemes(list).unwrap(),
+            [
+                SignatureScheme::RSA_PSS_SHA256,
+                SignatureScheme::ECDSA_NISTP256_SHA256,
+                SignatureScheme::ED25519,
+                SignatureScheme::RSA_PKCS1_SHA384,
+                SignatureScheme::ECDSA_SHA1_Legacy,
+                SignatureScheme::ED448,
+                SignatureScheme::RSA_PSS_SHA512,
+            ]
+        );
+        let err = sigalg_schemes("").unwrap_err();
+        assert_eq!(err.code, "ERR_INVALID_ARG_VALUE");
+        assert_eq!(
+            err.message,
+            "The property 'options.sigalgs' is invalid. Received ''"
+        );
+    }
+
+    /// Every method name Node knows or refuses, with the versions it allows:
+    /// Node's own `getMinProto()`/`getMaxProto()` (0: the lowest there is).
+    #[test]
+    fn protocol_methods_follow_node() {
+        let mut names = vec![
+            "bogus".to_owned(),
+            String::new(),
+            "tls_method".to_owned(),
+            "TLS_METHOD".to_owned(),
+            "_method".to_owned(),
+        ];
+        for base in [
+            "TLS", "SSLv23", "TLSv1_3", "TLSv1_2", "TLSv1_1", "TLSv1", "SSLv3", "SSLv2", "DTLS",
+            "DTLSv1",
+        ] {
+            for suffix in ["_method", "_client_method", "_server_method"] {
+                names.push(format!("{base}{suffix}"));
+            }
+        }
+        assert_errors_match("secureProtocol", &names, protocol_method);
+        const RANGES: &str = r#"
+            const tls = require('tls');
+            for (const name of JSON.parse(process.argv[1])) {
+              const c = tls.createSecureContext({ secureProtocol: name }).context;
+              console.log(JSON.stringify([c.getMinProto(), c.getMaxProto()]));
+            }"#;
+        let known: Vec<&String> = names
+            .iter()
+            .filter(|n| protocol_method(n).is_ok())
+            .collect();
+        let json = serde_json::to_string(&known).unwrap();
+        let out = crate::node_oracle::run(RANGES, &[OsStr::new(&json)]);
+        let version = |v: u16| match v {
+            0 | 0x0301 => Version::Tls10,
+            0x0302 => Version::Tls11,
+            0x0303 => Version::Tls12,
+            _ => Version::Tls13,
+        };
+        for (name, line) in known.iter().zip(out.lines()) {
+            let (min, max): (u16, u16) = serde_json::from_str(line).unwrap();
+            let method = protocol_method(name).unwrap();
+            assert_eq!(
+                (method.min, method.max),
+                (version(min), version(max)),
+                "{name}"
+            );
+            assert_eq!(method.client, !name.ends_with("_server_method"), "{name}");
+        }
     }
 
     /// Lists Node 20's `tls.createSecureContext({ciphers})` refuses with
@@ -417,6 +924,27 @@ mod tests {
         assert_eq!(
             err.message,
             "\"TLSv9\" is not a valid minimum TLS protocol version"
+        );
+    }
+
+    /// Node 20 and 26: `ciphers: ''` is the default list, and OpenSSL's
+    /// `@SECLEVEL=n` / `@STRENGTH` suffixes leave the names they follow.
+    #[test]
+    fn empty_list_and_openssl_directives() {
+        let provider = rustls::crypto::ring::default_provider();
+        let all = &provider.cipher_suites;
+        let ids = |list: Option<&str>| -> Vec<u16> {
+            select_suites(list, all)
+                .unwrap()
+                .iter()
+                .map(|s| u16::from(s.suite()))
+                .collect()
+        };
+        assert_eq!(ids(Some("")), ids(None));
+        assert_eq!(ids(Some("DEFAULT@SECLEVEL=0")), ids(Some("DEFAULT")));
+        assert_eq!(
+            ids(Some("ECDHE-ECDSA-AES128-GCM-SHA256:@STRENGTH")),
+            ids(Some("ECDHE-ECDSA-AES128-GCM-SHA256"))
         );
     }
 }

@@ -3,7 +3,7 @@
 //! wit-bindgen types; the component glue implements it for the imported
 //! `duplex`, and native tests implement it for a `TcpStream`.
 
-use crate::connection::{Connection, Fed};
+use crate::connection::{Connection, Fed, SocketEvent};
 use crate::TlsError;
 
 /// A blocking duplex byte stream.
@@ -37,6 +37,8 @@ pub struct Attached<T: Transport> {
     /// Reused buffer for outgoing records.
     outbox: Vec<u8>,
     write_shut: bool,
+    /// Events from received batches, until the caller takes them.
+    events: Vec<SocketEvent>,
 }
 
 impl<T: Transport> Attached<T> {
@@ -50,6 +52,7 @@ impl<T: Transport> Attached<T> {
             inbox_pos: 0,
             outbox: Vec::new(),
             write_shut: false,
+            events: Vec::new(),
         };
         match attached.handshake() {
             Ok(()) => Ok(attached),
@@ -62,7 +65,7 @@ impl<T: Transport> Attached<T> {
 
     fn handshake(&mut self) -> Result<(), TlsError> {
         // Bounded by the peer: each turn blocks for bytes, and the stream's end fails it.
-        while !self.conn.is_secure() {
+        while !self.conn.is_secure() && !self.conn.awaits_identity() {
             self.flush()?;
             self.receive()?;
         }
@@ -72,6 +75,38 @@ impl<T: Transport> Attached<T> {
     /// The engine's connection, for its getters.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The engine's connection, for its setters.
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The events since the last call, in order.
+    pub fn take_events(&mut self) -> Vec<SocketEvent> {
+        let mut events = std::mem::take(&mut self.events);
+        events.extend(self.conn.take_events());
+        events
+    }
+
+    /// The caller's `checkServerIdentity` verdict; then what was held back is sent.
+    pub fn settle_identity(&mut self, verdict: Option<TlsError>) -> Result<Fed, TlsError> {
+        match self.conn.settle_identity(verdict) {
+            Ok(fed) => {
+                self.inbox.extend_from_slice(&fed.data);
+                self.events.extend(fed.events.iter().cloned());
+                self.flush()?;
+                Ok(Fed {
+                    data: Vec::new(),
+                    ..fed
+                })
+            }
+            Err(err) => {
+                let _ = self.flush();
+                self.destroy();
+                Err(err)
+            }
+        }
     }
 
     /// Sends application data, a bounded amount at a time.
@@ -85,6 +120,11 @@ impl<T: Transport> Attached<T> {
 
     /// Blocks until plaintext arrives; at most `max_len` bytes. Empty: the server ended.
     pub fn read(&mut self, max_len: usize) -> Result<Vec<u8>, TlsError> {
+        if self.conn.awaits_identity() {
+            return Err(TlsError::invalid_state(
+                "The server identity check is pending: call settle-identity first",
+            ));
+        }
         // Bounded by the peer: each turn blocks for bytes or ends.
         while self.inbox_pos == self.inbox.len() {
             if self.conn.peer_ended() || self.conn.is_destroyed() {
@@ -127,8 +167,9 @@ impl<T: Transport> Attached<T> {
             self.conn.feed(&bytes)
         };
         match fed {
-            Ok(Fed { data, .. }) => {
+            Ok(Fed { data, events, .. }) => {
                 self.inbox.extend_from_slice(&data);
+                self.events.extend(events);
                 Ok(())
             }
             Err(err) => {

@@ -77,12 +77,7 @@ fn on_client(
     let port = args.port()?;
     match args.required("--client")? {
         "wasm" => {
-            if resume {
-                return Err(
-                    "the component cannot resume sessions: each start builds a new context".into(),
-                );
-            }
-            let mut engine = WasmEngine::new(args.instance()?, &ca_pem, args.cipher());
+            let mut engine = WasmEngine::new(args.instance()?, &ca_pem, args.cipher(), resume);
             let sample = warm_then(&mut engine, port, measure)?;
             let about = json!({
                 "aead": args.aead()?.0,
@@ -203,7 +198,7 @@ fn memory(args: &Args) -> Result<(), String> {
     let connections = args.number("--connections", 100)?;
     let port = args.port()?;
     let limit = args.limit()?;
-    let mut engine = WasmEngine::new(args.instance()?, &args.ca_pem()?, args.cipher());
+    let mut engine = WasmEngine::new(args.instance()?, &args.ca_pem()?, args.cipher(), false);
     let after_instantiate = engine.instance().guest_memory_bytes();
     // One connection first, so one-time allocations are not charged to the hundred.
     let warm = driver::connect(&mut engine, port)?;

@@ -1,6 +1,7 @@
 //! The engine compiled natively: `tls_connect::Connection`, the same code the
 //! component runs, as a plain Rust library.
 
+use tls_connect::connection::SocketEvent;
 use tls_connect::context::SecureContext;
 use tls_connect::options::{ConnectOptions, Pem, Settings};
 use tls_connect::{Connection, TlsError};
@@ -9,10 +10,13 @@ use crate::engine::{Engine, Fed};
 
 /// The native engine. Without resumption every connection builds its own
 /// context, as the component's `start` does; with it, connections share one
-/// context, so rustls's in-memory session cache offers the server's tickets.
+/// context and each offers the newest session an earlier one received, as a
+/// Node client that keeps its `'session'` events does.
 pub struct NativeEngine {
     options: ConnectOptions,
     shared: Option<(Settings, SecureContext)>,
+    /// The newest `'session'`, offered by the next connection when resuming.
+    session: Option<Vec<u8>>,
 }
 
 impl NativeEngine {
@@ -32,7 +36,11 @@ impl NativeEngine {
         } else {
             None
         };
-        Ok(Self { options, shared })
+        Ok(Self {
+            options,
+            shared,
+            session: None,
+        })
     }
 }
 
@@ -46,7 +54,11 @@ impl Engine for NativeEngine {
     fn start(&mut self) -> Result<Connection, String> {
         match &self.shared {
             Some((settings, context)) => {
-                Connection::with_context(settings.clone(), context.clone())
+                let settings = Settings {
+                    session: self.session.clone(),
+                    ..settings.clone()
+                };
+                Connection::with_context(settings, context.clone())
             }
             None => Connection::new(&self.options),
         }
@@ -55,6 +67,11 @@ impl Engine for NativeEngine {
 
     fn feed(&mut self, conn: &mut Connection, data: &[u8]) -> Result<Fed, String> {
         let fed = conn.feed(data).map_err(tls)?;
+        for event in &fed.events {
+            if let SocketEvent::Session(handle) = event {
+                self.session = Some(handle.clone());
+            }
+        }
         Ok(Fed {
             secure_connect: fed.secure_connect,
             data: fed.data.len(),

@@ -1,6 +1,6 @@
 //! The component in wasmtime, through host-example's sans-IO calls.
 
-use host_example::{ClientInstance, ConnectOptions, Pem, TlsError, TlsSocket};
+use host_example::{ClientInstance, ConnectOptions, Pem, SocketEvent, TlsError, TlsSocket};
 
 use crate::engine::{Engine, Fed};
 
@@ -9,15 +9,21 @@ pub struct WasmEngine {
     instance: ClientInstance,
     ca_pem: String,
     cipher: String,
+    /// Offer the newest session received (Node's `session` option).
+    resume: bool,
+    session: Option<Vec<u8>>,
 }
 
 impl WasmEngine {
-    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`.
-    pub fn new(instance: ClientInstance, ca_pem: &str, cipher: &str) -> Self {
+    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`;
+    /// with `resume`, each offers the newest session an earlier one received.
+    pub fn new(instance: ClientInstance, ca_pem: &str, cipher: &str, resume: bool) -> Self {
         Self {
             instance,
             ca_pem: ca_pem.to_owned(),
             cipher: cipher.to_owned(),
+            resume,
+            session: None,
         }
     }
 
@@ -29,21 +35,10 @@ impl WasmEngine {
     fn options(&self) -> ConnectOptions {
         ConnectOptions {
             host: Some("127.0.0.1".to_owned()),
-            port: None,
-            path: None,
-            socket: None,
-            servername: None,
-            reject_unauthorized: None,
             ca: Some(vec![Pem::Text(self.ca_pem.clone())]),
-            crl: None,
-            cert: None,
-            key: None,
-            passphrase: None,
             ciphers: Some(self.cipher.clone()),
-            min_version: None,
-            max_version: None,
-            alpn_protocols: None,
-            allow_half_open: None,
+            session: self.session.clone().filter(|_| self.resume),
+            ..host_example::unset_options()
         }
     }
 }
@@ -71,6 +66,11 @@ impl Engine for WasmEngine {
             .feed(data)
             .map_err(host)?
             .map_err(tls)?;
+        for event in &fed.events {
+            if let SocketEvent::Session(handle) = event {
+                self.session = Some(handle.clone());
+            }
+        }
         Ok(Fed {
             secure_connect: fed.secure_connect,
             data: fed.data.len(),

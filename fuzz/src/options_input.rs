@@ -1,7 +1,7 @@
 //! Target `options`: Node's `tls.connect()` options as a host passes them (PEM
 //! text or bytes for ca/cert/key, passphrases, cipher strings, version names,
 //! ALPN in its three forms, names) must build a connection or fail with a Node
-//! error. PKCS#12 (`pfx`) is not decoded by the engine yet, so it is not here.
+//! error.
 //!
 //! An input is a list of fields, each a tag byte, a 2-byte big-endian length and
 //! that many bytes (the last field takes what is left). Tags:
@@ -20,12 +20,18 @@
 //! | `m` `M` | `minVersion`, `maxVersion` |
 //! | `n` `b` `w` | `ALPNProtocols`: a name, a buffer, wire format |
 //! | `r` `o` | `rejectUnauthorized: false`, `allowHalfOpen: true` |
+//! | `g` `G` `t` | `ecdhCurve`, `sigalgs`, `secureProtocol` (text) |
+//! | `O` `H` `F` `W` | `secureOptions`, `minDHSize`, `family`, `timeout` (8-byte big-endian f64) |
+//! | `L` `l` | `localAddress` (text), `localPort` (4 bytes big-endian) |
+//! | `T` | `session` bytes |
+//! | `Y` | a `pfx` entry (bytes; its passphrase falls back to `p`) |
+//! | `I` `Z` | the caller's identity check, `allowPartialTrustChain: true` |
 //!
 //! Text is decoded as UTF-8 with replacement, since every host's strings are UTF-8.
 
 use tls_connect::context::{self, SecureContext};
 use tls_connect::names::{self, Version};
-use tls_connect::options::{AlpnProtocols, KeyEntry, Pem};
+use tls_connect::options::{AlpnProtocols, IdentityCheck, KeyEntry, NetOptions, Pem, PfxEntry};
 use tls_connect::verify::{self, TrustStore};
 use tls_connect::{ConnectOptions, Connection};
 
@@ -58,6 +64,14 @@ pub fn fields(mut bytes: &[u8]) -> Vec<(u8, &[u8])> {
 
 fn text(value: &[u8]) -> String {
     String::from_utf8_lossy(value).into_owned()
+}
+
+/// A number from 8 big-endian bytes (shorter fields are zero-padded in front).
+fn number(value: &[u8]) -> f64 {
+    let mut bytes = [0u8; 8];
+    let n = value.len().min(8);
+    bytes[8 - n..].copy_from_slice(&value[..n]);
+    f64::from_be_bytes(bytes)
 }
 
 fn pem_of(label: &str, der: &[u8]) -> Pem {
@@ -138,10 +152,30 @@ pub fn options(bytes: &[u8]) -> ConnectOptions {
             b'w' => o.alpn_protocols = Some(AlpnProtocols::Wire(value.to_vec())),
             b'r' => o.reject_unauthorized = Some(false),
             b'o' => o.allow_half_open = Some(true),
+            b'g' => o.ecdh_curve = Some(text(value)),
+            b'G' => o.sigalgs = Some(text(value)),
+            b't' => o.secure_protocol = Some(text(value)),
+            b'O' => o.secure_options = Some(number(value)),
+            b'H' => o.min_dh_size = Some(number(value)),
+            b'F' => net(o).family = Some(number(value)),
+            b'W' => net(o).timeout = Some(number(value)),
+            b'L' => net(o).local_address = Some(text(value)),
+            b'l' => net(o).local_port = Some(number(value) as u32),
+            b'T' => o.session = Some(value.to_vec()),
+            b'Y' => o.pfx.get_or_insert_with(Vec::new).push(PfxEntry {
+                buf: value.to_vec(),
+                passphrase: None,
+            }),
+            b'I' => o.identity_check = Some(IdentityCheck::Caller),
+            b'Z' => o.allow_partial_trust_chain = Some(true),
             _ => {}
         }
     }
     options
+}
+
+fn net(options: &mut ConnectOptions) -> &mut NetOptions {
+    options.net.get_or_insert_with(NetOptions::default)
 }
 
 /// Runs one input: each decoder on its own (so an early failure does not hide a

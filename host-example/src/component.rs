@@ -17,7 +17,7 @@ use crate::bindings::TlsConnect;
 use crate::host_crypto::{HostCrypto, HostCryptoCounts};
 use crate::meter::MemoryMeter;
 use crate::transport::{ByteStream, Stream};
-use crate::{ConnectOptions, TlsError};
+use crate::{ConnectOptions, SecureContext, TlsError};
 
 /// The per-instance host state: WASI, the table of lent streams and traffic
 /// keys, and whether the host seals records for the guest.
@@ -204,6 +204,37 @@ impl ClientInstance {
         client.call_start(&mut self.store, &options)
     }
 
+    /// `tls.createSecureContext(options)`: built once, for many connections.
+    pub fn create_secure_context(&mut self, options: ConnectOptions) -> TlsResult<SecureContext> {
+        let client = self.client().clone();
+        client.call_create_secure_context(&mut self.store, &options)
+    }
+
+    /// `tls.connect({...options, secureContext})`, attached.
+    pub fn connect_with_context(
+        &mut self,
+        context: SecureContext,
+        options: ConnectOptions,
+    ) -> TlsResult<TlsSocket> {
+        let client = self.client().clone();
+        client.call_connect_with_context(&mut self.store, context, &options)
+    }
+
+    /// `tls.connect({...options, secureContext})`, sans-IO.
+    pub fn start_with_context(
+        &mut self,
+        context: SecureContext,
+        options: ConnectOptions,
+    ) -> TlsResult<TlsSocket> {
+        let client = self.client().clone();
+        client.call_start_with_context(&mut self.store, context, &options)
+    }
+
+    /// Drops the host's handle to a secure context (sockets made with it keep theirs).
+    pub fn drop_context(&mut self, context: SecureContext) -> Result<()> {
+        context.resource_drop(&mut self.store)
+    }
+
     /// `tls.checkServerIdentity(hostname, cert)`, Node's default algorithm.
     pub fn check_server_identity(
         &mut self,
@@ -282,6 +313,24 @@ impl SocketCalls<'_> {
         get_cipher => call_get_cipher() -> Option<crate::Cipher>);
     socket_call!(/// `socket.getPeerCertificate(detailed)`.
         get_peer_certificate => call_get_peer_certificate(detailed: bool) -> Option<Vec<crate::PeerCertificate>>);
+    socket_call!(/// `socket.getCertificate()`.
+        get_certificate => call_get_certificate() -> Option<crate::PeerCertificate>);
+    socket_call!(/// `socket.isSessionReused()`.
+        is_session_reused => call_is_session_reused() -> bool);
+    socket_call!(/// `socket.getSession()`.
+        get_session => call_get_session() -> Option<Vec<u8>>);
+    socket_call!(/// `socket.getEphemeralKeyInfo()`.
+        get_ephemeral_key_info => call_get_ephemeral_key_info() -> Option<crate::EphemeralKeyInfo>);
+    socket_call!(/// `socket.exportKeyingMaterial(length, label, context)`.
+        export_keying_material => call_export_keying_material(length: f64, label: &str, context: Option<&[u8]>) -> std::result::Result<Vec<u8>, TlsError>);
+    socket_call!(/// `socket.setMaxSendFragment(size)`.
+        set_max_send_fragment => call_set_max_send_fragment(size: f64) -> bool);
+    socket_call!(/// Report key-log lines as events (Node's `'keylog'` listener).
+        set_keylog => call_set_keylog(enabled: bool) -> ());
+    socket_call!(/// The events since the last call (attached sockets).
+        take_events => call_take_events() -> Vec<crate::SocketEvent>);
+    socket_call!(/// The caller's `checkServerIdentity` verdict; `None` accepts.
+        settle_identity => call_settle_identity(verdict: Option<&TlsError>) -> std::result::Result<crate::Fed, TlsError>);
     socket_call!(/// `socket.write(data)`.
         write => call_write(data: &[u8]) -> std::result::Result<(), TlsError>);
     socket_call!(/// Attached: block for data; empty means the server ended.

@@ -36,10 +36,46 @@ pub mod bindings {
     });
 }
 
-pub use bindings::exports::tls_connect::tls_connect::client::TlsSocket;
+pub use bindings::exports::tls_connect::tls_connect::client::{SecureContext, TlsSocket};
 pub use bindings::tls_connect::tls_connect::types::{
-    AlpnProtocols, Cipher, ConnectOptions, Fed, KeyEntry, PeerCertificate, Pem, TlsError,
+    AlpnProtocols, Cipher, ConnectOptions, EphemeralKeyInfo, Fed, IdentityCheck, KeyEntry,
+    NetOptions, PeerCertificate, Pem, PfxEntry, SocketEvent, TlsError,
 };
 pub use command::CommandComponent;
 pub use component::{ClientComponent, ClientInstance, Imports};
 pub use host_crypto::{HostCrypto, HostCryptoCounts};
+
+/// Connect options with nothing set: every Node default applies. Struct
+/// literals start from it (`..unset_options()`), so a new WIT option is added once.
+pub fn unset_options() -> ConnectOptions {
+    ConnectOptions {
+        host: None,
+        port: None,
+        path: None,
+        socket: None,
+        servername: None,
+        reject_unauthorized: None,
+        ca: None,
+        crl: None,
+        cert: None,
+        key: None,
+        passphrase: None,
+        ciphers: None,
+        min_version: None,
+        max_version: None,
+        alpn_protocols: None,
+        allow_half_open: None,
+        pfx: None,
+        ecdh_curve: None,
+        sigalgs: None,
+        secure_protocol: None,
+        secure_options: None,
+        allow_partial_trust_chain: None,
+        request_ocsp: None,
+        enable_trace: None,
+        min_dh_size: None,
+        session: None,
+        identity_check: None,
+        net: None,
+    }
+}

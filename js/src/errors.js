@@ -9,6 +9,9 @@ const ERROR_CLASS = {
   ERR_TLS_INVALID_PROTOCOL_VERSION: TypeError,
   ERR_TLS_PROTOCOL_VERSION_CONFLICT: TypeError,
   ERR_TLS_INVALID_CONTEXT: TypeError,
+  ERR_TLS_INVALID_PROTOCOL_METHOD: TypeError,
+  ERR_INVALID_IP_ADDRESS: TypeError,
+  ERR_INVALID_HANDLE_TYPE: TypeError,
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM: TypeError,
   ERR_OUT_OF_RANGE: RangeError,
   ERR_SOCKET_BAD_PORT: RangeError,
@@ -41,6 +44,8 @@ export function nodeError(code, message) {
 export function fromComponent(failure) {
   const payload = failure && typeof failure === 'object' && 'payload' in failure ? failure.payload : failure;
   if (!payload || typeof payload.code !== 'string') return failure;
+  // An empty code stands for OpenSSL errors Node throws bare: no code, no library, no reason.
+  if (payload.code === '') return new Error(payload.message);
   const error = nodeError(payload.code, payload.message);
   const openssl = OPENSSL_MESSAGE.exec(payload.message);
   if (openssl) {

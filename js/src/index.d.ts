@@ -1,6 +1,7 @@
 // Types for tls-connect: the client side of Node's `tls` module.
 import type { Duplex } from 'node:stream';
 import type { Buffer } from 'node:buffer';
+import type { X509Certificate } from 'node:crypto';
 
 /** PEM text, or PEM bytes. */
 export type Pem = string | Buffer | ArrayBufferView;
@@ -43,6 +44,22 @@ export interface CipherNameAndProtocol {
   version: string;
 }
 
+/** What `getEphemeralKeyInfo()` returns after the handshake. */
+export interface EphemeralKeyInfo {
+  /** `'ECDH'`: the only kind rustls negotiates (no finite-field DH). */
+  type: string;
+  /** `'X25519'`, `'prime256v1'`, `'secp384r1'`. */
+  name?: string;
+  /** The key's size in bits, as OpenSSL counts it (253 for X25519). */
+  size: number;
+}
+
+/** One PKCS#12 bundle with its own passphrase, as in Node's `pfx: [{buf, passphrase}]`. */
+export interface PfxObject {
+  buf: string | Buffer | ArrayBufferView;
+  passphrase?: string;
+}
+
 /** The options of `createSecureContext()`. */
 export interface SecureContextOptions {
   ca?: Pem | Pem[];
@@ -50,10 +67,21 @@ export interface SecureContextOptions {
   cert?: Pem | Pem[];
   key?: Pem | Array<Pem | { pem: Pem; passphrase?: string }>;
   passphrase?: string;
+  /** PKCS#12 bundles holding the client's chain and key. */
+  pfx?: string | Buffer | ArrayBufferView | Array<string | Buffer | ArrayBufferView | PfxObject>;
   ciphers?: string;
   minVersion?: 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
   maxVersion?: 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
+  /** Key-exchange groups, colon-separated (`'X25519:P-256'`), or `'auto'`. */
   ecdhCurve?: string;
+  /** Signature algorithms to offer, colon-separated (`'ecdsa_secp256r1_sha256:RSA+SHA256'`). */
+  sigalgs?: string;
+  /** OpenSSL's method name (`'TLSv1_2_method'`); excludes `minVersion` and `maxVersion`. */
+  secureProtocol?: string;
+  /** `SSL_OP_*` bits; those meaningful without OpenSSL apply (`NO_TICKET`, `NO_TLSv1_2`, `NO_TLSv1_3`). */
+  secureOptions?: number;
+  /** Trust intermediate certificates in `ca` as anchors. */
+  allowPartialTrustChain?: boolean;
 }
 
 /** The options of `connect()`. */
@@ -68,11 +96,23 @@ export interface ConnectionOptions extends SecureContextOptions {
   ALPNProtocols?: string[] | Uint8Array[] | Uint8Array;
   allowHalfOpen?: boolean;
   secureContext?: SecureContext;
-  session?: Buffer;
+  /** A session from `getSession()` or a `'session'` event, to resume; bytes this instance did not make are ignored. */
+  session?: Buffer | Uint8Array;
   timeout?: number;
   highWaterMark?: number;
-  checkServerIdentity?: typeof checkServerIdentity;
+  /**
+   * Judges the server's name once the chain has verified (not on a resumed
+   * session). Returning an Error (or any truthy value) refuses the server.
+   */
+  checkServerIdentity?: (hostname: string, cert: DetailedPeerCertificate) => Error | null | undefined | void;
+  /** Checked as Node checks it; no finite-field DH is ever negotiated. */
   minDHSize?: number;
+  /** Ask for the server's stapled OCSP response: an `'OCSPResponse'` event follows. */
+  requestOCSP?: boolean;
+  /** Handshake trace lines on standard error. */
+  enableTrace?: boolean;
+  /** Refused with `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`: rustls has no external PSK. */
+  pskCallback?: (hint: string | null) => { psk: ArrayBufferView; identity: string } | null;
   family?: number;
   localAddress?: string;
   localPort?: number;
@@ -108,10 +148,47 @@ export class TLSSocket extends Duplex {
   getProtocol(): string | null;
   getPeerCertificate(detailed: true): DetailedPeerCertificate | Record<string, never> | null;
   getPeerCertificate(detailed?: false): PeerCertificate | Record<string, never> | null;
+  /** This side's certificate; `{}` when none was sent, null after close. */
+  getCertificate(): PeerCertificate | Record<string, never> | null;
+  /** The server's certificate as node:crypto's X509Certificate (undefined where node:crypto has none). */
+  getPeerX509Certificate(): X509Certificate | undefined;
+  /** This side's certificate as node:crypto's X509Certificate. */
+  getX509Certificate(): X509Certificate | undefined;
+  /** True when the handshake resumed a session (null after close). */
   isSessionReused(): boolean;
+  /** The newest session to resume with; undefined before the handshake. */
   getSession(): Buffer | undefined;
+  /** Applies while the connection has not opened yet, as Node's before its handshake. */
+  setSession(session: string | Buffer | Uint8Array): void;
+  /** Always undefined: tickets stay inside the engine. */
   getTLSTicket(): Buffer | undefined;
+  /** `{type, name, size}`; `{}` before the handshake, null after close. */
+  getEphemeralKeyInfo(): EphemeralKeyInfo | Record<string, never> | null;
+  /** Keying material exported from the session (RFC 5705, RFC 8446). */
+  exportKeyingMaterial(length: number, label: string, context?: Buffer | ArrayBufferView): Buffer;
+  /** True (and applied) within 512..16384, else false. */
+  setMaxSendFragment(size: number): boolean;
+  /** Handshake trace lines on standard error; before the connection opens only. */
+  enableTrace(): void;
+  /** Always undefined: rustls does not expose the Finished messages. */
+  getFinished(): Buffer | undefined;
+  /** Always undefined: rustls does not expose the Finished messages. */
+  getPeerFinished(): Buffer | undefined;
+  /** `[]` before the handshake; afterwards refused (rustls does not report the shared list). */
+  getSharedSigalgs(): string[];
+  /** rustls never renegotiates: false, and `callback` gets the error. */
+  renegotiate(
+    options: { rejectUnauthorized?: boolean; requestCert?: boolean },
+    callback?: (error: Error | null) => void,
+  ): boolean | undefined;
   disableRenegotiation(): void;
+  /** End, then destroy once everything is written. */
+  destroySoon(): void;
+  /** Refused while open, as Node's TLSSocket refuses it (`ERR_INVALID_HANDLE_TYPE`). */
+  resetAndDestroy(): this;
+  /** Deprecated in net: the bytes waiting to be written. */
+  readonly bufferSize: number;
+  readonly autoSelectFamilyAttemptedAddresses?: string[];
   setTimeout(msecs: number, callback?: () => void): this;
   setNoDelay(noDelay?: boolean): this;
   setKeepAlive(enable?: boolean, initialDelay?: number): this;
@@ -119,6 +196,9 @@ export class TLSSocket extends Duplex {
   unref(): this;
   on(event: 'secureConnect' | 'secure' | 'connect' | 'ready' | 'end' | 'timeout', listener: () => void): this;
   on(event: 'data', listener: (data: Buffer | string) => void): this;
+  on(event: 'session' | 'keylog', listener: (data: Buffer) => void): this;
+  /** The stapled response; Node passes null when the server stapled none. */
+  on(event: 'OCSPResponse', listener: (response: Buffer) => void): this;
   on(event: 'error', listener: (error: Error & { code?: string }) => void): this;
   on(event: 'close', listener: (hadError: boolean) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;

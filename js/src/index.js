@@ -4,10 +4,18 @@
 // takes any Duplex (a WebSocket bridge in browsers: see websocket.js).
 
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { client } from './component.js';
 import { identityRecord } from './certificate.js';
 import { call, fromComponent, invalidArgType, nodeError, unavailable } from './errors.js';
-import { checkSession, checkTarget, contextFields, normalizeConnectArgs, witOptions } from './options.js';
+import {
+  checkConnectDefaults,
+  checkConnectionOptions,
+  checkTarget,
+  contextFields,
+  normalizeConnectArgs,
+  witOptions,
+} from './options.js';
 import { TLSSocket, kEngine } from './socket.js';
 
 export { TLSSocket };
@@ -46,13 +54,61 @@ export class SecureContext {
 }
 
 /** `tls.createSecureContext(options)`: validated now, so bad options throw here as in Node. */
-export function createSecureContext(options = {}) {
-  const fields = contextFields(options, tls);
-  // The component is the judge of keys, certificates, suites and versions.
-  call(() => client.start({ ...witOptions({}, fields) }).destroy());
+export function createSecureContext(options) {
+  // As Node: any falsy options mean none.
+  const fields = contextFields(options || {}, tls);
+  // The component judges keys, certificates, suites and versions, and builds
+  // them once: connections made with this context reuse the component's copy.
+  let resource;
+  let deferred;
+  try {
+    resource = call(() => client.createSecureContext(witOptions({}, fields)));
+  } catch (error) {
+    // Node finds these only when a connection starts: connect() reports them.
+    if (!HANDSHAKE_TIME_CODES.has(error.code)) throw error;
+    deferred = error;
+  }
   const context = Object.create(SecureContext.prototype);
-  contexts.set(context, fields);
+  contexts.set(context, { fields, resource, deferred });
   return context;
+}
+
+/**
+ * Errors of the options that OpenSSL raises only when the handshake starts (a
+ * version range with no version left): Node's connect() returns a socket that
+ * emits them, and createSecureContext() does not throw them.
+ */
+const HANDSHAKE_TIME_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE']);
+
+/** An engine for a socket that fails before its handshake: every call answers as a destroyed socket's. */
+const FAILED_ENGINE = {
+  authorized: () => false,
+  authorizationError: () => undefined,
+  alpnProtocol: () => undefined,
+  servername: () => undefined,
+  getProtocol: () => undefined,
+  getCipher: () => undefined,
+  getPeerCertificate: () => undefined,
+  getCertificate: () => undefined,
+  isSessionReused: () => false,
+  getSession: () => undefined,
+  getEphemeralKeyInfo: () => undefined,
+  setMaxSendFragment: () => false,
+  setKeylog() {},
+  takeEvents: () => [],
+  takeOutgoing: () => new Uint8Array(0),
+  wantsWriteEnd: () => false,
+  end() {},
+  destroy() {},
+};
+
+/** Node's socket for options whose error shows when the handshake starts: `'error'`, then `'close'`. */
+function failingSocket(error, callback) {
+  const transport = new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() });
+  const socket = new TLSSocket(transport, { [kEngine]: FAILED_ENGINE, ownsTransport: false });
+  queueMicrotask(() => socket.destroy(error));
+  if (callback) socket.once('secureConnect', callback);
+  return socket;
 }
 
 /** `tls.checkServerIdentity(hostname, cert)`: undefined on a match, else the Error (not thrown). */
@@ -95,6 +151,25 @@ function isDuplex(value) {
   return typeof value?.on === 'function' && typeof value.write === 'function' && typeof value.end === 'function';
 }
 
+/** The name Node hands to checkServerIdentity: servername, host, the socket's own host, or 'localhost'. */
+function verifiedName(options) {
+  return options.servername || options.host || options.socket?._host || 'localhost';
+}
+
+let ipServernameWarned = false;
+
+/** Node 20's DEP0123, once per process: an IP address is no server name (RFC 6066); none is sent. */
+function warnIfIpServername(servername) {
+  if (ipServernameWarned || typeof servername !== 'string' || !net.isIP?.(servername)) return;
+  ipServernameWarned = true;
+  globalThis.process?.emitWarning?.(
+    'Setting the TLS ServerName to an IP address is not permitted by RFC 6066. ' +
+      'This will be ignored in a future version.',
+    'DeprecationWarning',
+    'DEP0123',
+  );
+}
+
 /**
  * `tls.connect(options[, callback])`, `tls.connect(path[, options][, callback])`,
  * `tls.connect(port[, host][, options][, callback])`: Node's call forms, defaults,
@@ -106,26 +181,44 @@ export function connect(...args) {
   const options = {
     rejectUnauthorized: !allowUnauthorized(),
     ciphers: tls.DEFAULT_CIPHERS,
-    checkServerIdentity,
+    // Read from the module object, as Node does, so a reassigned tls.checkServerIdentity is used.
+    checkServerIdentity: tls.checkServerIdentity,
     minDHSize: 1024,
     ...given,
   };
-  if (options.checkServerIdentity !== undefined && options.checkServerIdentity !== checkServerIdentity) {
-    throw unavailable('a custom options.checkServerIdentity');
-  }
-  checkSession(options.session);
+  checkConnectDefaults(options);
+  warnIfIpServername(options.servername);
   let context;
+  let resource;
+  let deferred;
   if (options.secureContext) {
-    context = contexts.get(options.secureContext);
-    if (!context) throw nodeError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext');
+    const made = contexts.get(options.secureContext);
+    if (!made) throw nodeError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext');
+    ({ fields: context, resource, deferred } = made);
   } else {
     context = contextFields(options, tls);
   }
+  checkConnectionOptions(options);
   if (options.socket !== undefined && options.socket !== null && !isDuplex(options.socket)) {
-    throw new TypeError('The "socket" option must be a Duplex stream');
+    // Node reaches for the stream's methods and fails as JavaScript does.
+    throw new TypeError('stream.pause is not a function');
   }
 
-  const engine = call(() => client.start(witOptions(options, context)));
+  // Only the default function runs inside the component; any other is the caller's to run.
+  const identityCheck = options.checkServerIdentity === checkServerIdentity ? 'builtin' : 'caller';
+  const start = (changes) =>
+    call(() => {
+      const record = witOptions({ ...options, ...changes }, context, identityCheck);
+      return resource ? client.startWithContext(resource, record) : client.start(record);
+    });
+  if (deferred) return failingSocket(deferred, callback);
+  let engine;
+  try {
+    engine = start({});
+  } catch (error) {
+    if (!HANDSHAKE_TIME_CODES.has(error.code)) throw error;
+    return failingSocket(error, callback);
+  }
   const ownsTransport = !options.socket;
   let transport = options.socket;
   if (ownsTransport) {
@@ -148,6 +241,9 @@ export function connect(...args) {
     readableHighWaterMark: options.readableHighWaterMark,
     writableHighWaterMark: options.writableHighWaterMark,
     target: { host: options.host, port: options.port, path: options.path, localAddress: options.localAddress },
+    identity: identityCheck === 'caller' ? { check: options.checkServerIdentity, hostname: verifiedName(options) } : undefined,
+    // A fresh engine with changed options, while nothing has been sent yet (setSession, enableTrace).
+    restart: start,
   });
   if (callback) socket.once('secureConnect', callback);
   return socket;

@@ -1,7 +1,8 @@
 // Node's connect arguments and options, turned into the component's
 // `connect-options` record. Only what the component cannot see is checked here
-// (JavaScript types, functions, Buffers); every TLS rule (versions, ciphers,
-// keys, defaults) is the component's, so all hosts answer alike.
+// (JavaScript types, functions, Buffers, and the few checks Node itself makes in
+// JavaScript before its checks reach OpenSSL); every TLS rule (versions,
+// ciphers, keys, groups, defaults) is the component's, so all hosts answer alike.
 
 import { Buffer } from 'node:buffer';
 import { describeReceived, invalidArgType, nodeError, unavailable } from './errors.js';
@@ -100,44 +101,125 @@ function alpnProtocols(value) {
   if (value === undefined || value === null) return undefined;
   if (ArrayBuffer.isView(value)) return { tag: 'wire', val: bytesOf(value) };
   if (!Array.isArray(value)) throw new TypeError('Must give a Buffer as first argument');
-  if (value.every((item) => typeof item === 'string')) return { tag: 'names', val: [...value] };
-  return {
-    tag: 'buffers',
-    val: value.map((item) => {
-      if (typeof item === 'string') return bytesOf(Buffer.from(item));
-      if (ArrayBuffer.isView(item)) return bytesOf(item);
-      throw invalidArgType('string', 'of type string or an instance of Buffer or ArrayBuffer', item);
-    }),
-  };
+  // Node 20 and 26 document Buffer items but write every item as a string,
+  // so anything else in the array fails there with this error: we match it.
+  if (!value.every((item) => typeof item === 'string')) {
+    throw nodeError('ERR_INVALID_ARG_TYPE', 'argument must be a string');
+  }
+  return { tag: 'names', val: [...value] };
 }
 
-function bytesOf(view) {
+/** The bytes of any ArrayBuffer view (Buffer, TypedArray, DataView), shared, not copied. */
+export function bytesOf(view) {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-/** Options Node has and this engine lacks: refused loudly rather than ignored (issue 4 adds them). */
-const UNAVAILABLE = [
-  ['pfx', (v) => Boolean(v), 'options.pfx (PKCS#12)'],
-  ['pskCallback', (v) => v !== undefined, 'options.pskCallback (external PSK)'],
-  ['secureProtocol', (v) => v !== undefined, 'options.secureProtocol'],
-  ['sigalgs', (v) => v !== undefined, 'options.sigalgs'],
-  ['ecdhCurve', (v) => v !== undefined && v !== 'auto', 'options.ecdhCurve other than "auto"'],
-  ['secureOptions', (v) => Boolean(v), 'options.secureOptions'],
-  ['allowPartialTrustChain', (v) => Boolean(v), 'options.allowPartialTrustChain'],
-  ['requestOCSP', (v) => Boolean(v), 'options.requestOCSP'],
-  ['enableTrace', (v) => Boolean(v), 'options.enableTrace'],
-];
+/** Node's `%j`: how its messages quote a value (ERR_TLS_PROTOCOL_VERSION_CONFLICT). */
+function quoted(value) {
+  return JSON.stringify(value) ?? String(value);
+}
 
-function refuseUnavailable(options) {
-  for (const [key, used, what] of UNAVAILABLE) {
-    if (used(options[key])) throw unavailable(what);
+/** A number as Node's range errors print it: integers past 2^32 grouped by `_`. */
+function printedNumber(value) {
+  if (!Number.isInteger(value) || Math.abs(value) <= 2 ** 32) return String(value);
+  const digits = String(Math.abs(value));
+  const grouped = digits.replace(/\B(?=(\d{3})+$)/g, '_');
+  return value < 0 ? `-${grouped}` : grouped;
+}
+
+/** Node's ERR_OUT_OF_RANGE for `name`. */
+function outOfRange(name, range, value) {
+  return nodeError('ERR_OUT_OF_RANGE', `The value of "${name}" is out of range. It must be ${range}. Received ${printedNumber(value)}`);
+}
+
+/** Node's `validateInteger(value, name)` within the safe integers; returns the number. */
+export function checkInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+  return value;
+}
+
+/** `secureOptions`: Node checks it only when truthy, as a safe integer. */
+function secureOptionsBits(value) {
+  if (!value) return undefined;
+  return checkInteger(value, 'secureOptions');
+}
+
+/** `sigalgs`: a non-empty string when given (Node's own JavaScript checks). */
+function sigalgsList(value) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalidArgType('options.sigalgs', 'of type string', value);
+  if (value === '') throw nodeError('ERR_INVALID_ARG_VALUE', "The property 'options.sigalgs' is invalid. Received ''");
+  return value;
+}
+
+/** `ecdhCurve`: Node's default when undefined; anything but a string is refused, null included. */
+function ecdhCurveName(value, defaults) {
+  const curve = value === undefined ? defaults.DEFAULT_ECDH_CURVE : value;
+  if (typeof curve !== 'string') throw invalidArgType('options.ecdhCurve', 'of type string', curve);
+  return curve;
+}
+
+/** A PKCS#12 passphrase as Node's `toBuf` takes it: a string, or bytes read as UTF-8. */
+function pfxPassphrase(value) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (ArrayBuffer.isView(value)) return Buffer.from(bytesOf(value)).toString('utf8');
+  throw nodeError('ERR_INVALID_ARG_TYPE', 'Pass phrase must be a buffer');
+}
+
+/** One PKCS#12 bundle's bytes: strings are UTF-8 (Node's `toBuf`); other non-views cannot be loaded. */
+function pfxBytes(value) {
+  if (typeof value === 'string') return bytesOf(Buffer.from(value, 'utf8'));
+  if (ArrayBuffer.isView(value)) return bytesOf(value);
+  throw nodeError('ERR_CRYPTO_OPERATION_FAILED', 'Unable to load PFX certificate');
+}
+
+/**
+ * `pfx` as Node reads it: one bundle (with `passphrase` only when truthy) or
+ * an array of bundles or `{buf, passphrase}` objects (falling back to `passphrase`).
+ * Each entry carries its own effective passphrase, so no other fallback applies.
+ */
+function pfxList(value, passphrase) {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) {
+    return [{ buf: pfxBytes(value), passphrase: passphrase ? pfxPassphrase(passphrase) : undefined }];
   }
+  // `val.buf` on a null item throws V8's own TypeError, as Node's loop does.
+  return value.map((val) => ({ buf: pfxBytes(val.buf || val), passphrase: pfxPassphrase(val.passphrase || passphrase) }));
+}
+
+/**
+ * `secureProtocol` with `minVersion`/`maxVersion`, as Node's SecureContext
+ * takes them: a method name excludes explicit versions, and the versions are
+ * then left to the method (the component's defaults would conflict with it).
+ */
+function protocolFields(options, defaults) {
+  const method = options.secureProtocol;
+  if (method) {
+    for (const version of [options.minVersion, options.maxVersion]) {
+      if (version !== undefined && version !== null) {
+        throw nodeError(
+          'ERR_TLS_PROTOCOL_VERSION_CONFLICT',
+          `TLS protocol version ${quoted(version)} conflicts with secureProtocol ${quoted(method)}`,
+        );
+      }
+    }
+  }
+  // A non-string method means nothing to OpenSSL's lookup, and Node lets it pass.
+  const secureProtocol = typeof method === 'string' ? method : undefined;
+  if (secureProtocol) return { secureProtocol, minVersion: undefined, maxVersion: undefined };
+  return {
+    secureProtocol,
+    minVersion: versionName(options.minVersion ?? defaults.DEFAULT_MIN_VERSION, 'minimum'),
+    maxVersion: versionName(options.maxVersion ?? defaults.DEFAULT_MAX_VERSION, 'maximum'),
+  };
 }
 
 /** The secure-context part of the options, as `createSecureContext` keeps it. */
 export function contextFields(options, defaults) {
-  refuseUnavailable(options);
-  if (options.ciphers !== undefined && typeof options.ciphers !== 'string') {
+  if (options.ciphers !== undefined && options.ciphers !== null && typeof options.ciphers !== 'string') {
     throw invalidArgType('options.ciphers', 'of type string', options.ciphers);
   }
   return {
@@ -146,14 +228,86 @@ export function contextFields(options, defaults) {
     cert: pemList('cert', options.cert),
     key: keyList(options.key),
     passphrase: typeof options.passphrase === 'string' ? options.passphrase : undefined,
+    pfx: pfxList(options.pfx, options.passphrase),
     ciphers: options.ciphers ?? defaults.DEFAULT_CIPHERS,
-    minVersion: versionName(options.minVersion ?? defaults.DEFAULT_MIN_VERSION, 'minimum'),
-    maxVersion: versionName(options.maxVersion ?? defaults.DEFAULT_MAX_VERSION, 'maximum'),
+    ...protocolFields(options, defaults),
+    ecdhCurve: ecdhCurveName(options.ecdhCurve, defaults),
+    sigalgs: sigalgsList(options.sigalgs),
+    secureOptions: secureOptionsBits(options.secureOptions),
+    allowPartialTrustChain: Boolean(options.allowPartialTrustChain),
   };
 }
 
-/** The component's `connect-options` for a sans-IO start: the context plus the connection's own fields. */
-export function witOptions(options, context) {
+/**
+ * The checks Node's TLSSocket makes of the connection's own options, in its
+ * order: `enableTrace`, `session`, `pskCallback`. External PSK has no
+ * counterpart in rustls (its issue 174), so a callback is refused, not ignored.
+ */
+export function checkConnectionOptions(options) {
+  const { enableTrace, pskCallback } = options;
+  if (enableTrace !== undefined && enableTrace !== null && typeof enableTrace !== 'boolean') {
+    throw invalidArgType('options.enableTrace', 'of type boolean', enableTrace);
+  }
+  checkSession(options.session);
+  if (pskCallback) {
+    if (typeof pskCallback !== 'function') throw invalidArgType('pskCallback', 'of type function', pskCallback);
+    throw unavailable('options.pskCallback (external PSK: rustls has none)');
+  }
+}
+
+/**
+ * Node 20 asserts (ERR_INTERNAL_ASSERTION) where current Node validates these
+ * two; current Node's errors are the ones given here.
+ */
+export function checkConnectDefaults(options) {
+  if (typeof options.checkServerIdentity !== 'function') {
+    throw invalidArgType('options.checkServerIdentity', 'of type function', options.checkServerIdentity);
+  }
+  if (typeof options.minDHSize !== 'number') {
+    throw invalidArgType('options.minDHSize', 'of type number', options.minDHSize);
+  }
+}
+
+/** `family` as net reads it (`'IPv4'` is 4); other non-numbers are left to net's own check. */
+function netFamily(family) {
+  if (family === 'IPv4') return 4;
+  if (family === 'IPv6') return 6;
+  return typeof family === 'number' ? family : undefined;
+}
+
+/**
+ * net's options for the component to check as Node checks them, before
+ * net.connect runs: only for a connection `connect()` opens itself. `timeout`
+ * counts only when truthy (Node's `if (options.timeout)`); address options
+ * only for TCP with Node's own lookup. Values the record cannot carry are left
+ * to net.connect, which words those errors itself.
+ */
+export function netOptions(options) {
+  if (options.socket) return undefined;
+  const { timeout } = options;
+  if (timeout && typeof timeout !== 'number') throw invalidArgType('msecs', 'of type number', timeout);
+  const net = {
+    timeout: timeout || undefined,
+    noDelay: options.noDelay === undefined ? undefined : Boolean(options.noDelay),
+    keepAlive: options.keepAlive === undefined ? undefined : Boolean(options.keepAlive),
+    keepAliveInitialDelay: typeof options.keepAliveInitialDelay === 'number' ? options.keepAliveInitialDelay : undefined,
+  };
+  const tcp = options.path === undefined || options.path === null;
+  if (tcp) {
+    const { localAddress, localPort } = options;
+    if (typeof options.lookup !== 'function') net.family = netFamily(options.family);
+    if (typeof localAddress === 'string' && localAddress !== '') net.localAddress = localAddress;
+    if (Number.isInteger(localPort) && localPort >= 0 && localPort <= 0xffffffff) net.localPort = localPort;
+  }
+  return net;
+}
+
+/**
+ * The component's `connect-options` for a sans-IO start: the context plus the
+ * connection's own fields. `identityCheck` is 'caller' when the caller's own
+ * checkServerIdentity runs (the socket asks for it and settles the verdict).
+ */
+export function witOptions(options, context, identityCheck = 'builtin') {
   for (const key of ['host', 'servername']) {
     const value = options[key];
     if (value !== undefined && value !== null && typeof value !== 'string') {
@@ -172,12 +326,19 @@ export function witOptions(options, context) {
     // Half-open is the JavaScript stream's own rule (Duplex allowHalfOpen), so
     // the guest never ends the transport by itself.
     allowHalfOpen: true,
+    requestOcsp: Boolean(options.requestOCSP),
+    enableTrace: options.enableTrace ?? undefined,
+    minDhSize: options.minDHSize,
+    session: options.session ? bytesOf(options.session) : undefined,
+    identityCheck,
+    net: netOptions(options),
   };
 }
 
 /** `session` is accepted as Node accepts it; bytes this engine never made are ignored, as Node ignores junk. */
 export function checkSession(session) {
-  if (session !== undefined && !ArrayBuffer.isView(session)) {
+  // Node sets a session only when the option is truthy.
+  if (session && !ArrayBuffer.isView(session)) {
     throw nodeError('ERR_INVALID_ARG_TYPE', 'Session must be a buffer');
   }
 }

@@ -5,9 +5,11 @@
 // this file only moves bytes, applies backpressure and emits Node's events.
 
 import { Buffer } from 'node:buffer';
+import * as nodeCrypto from 'node:crypto';
 import { Duplex } from 'node:stream';
-import { peerCertificate } from './certificate.js';
-import { fromComponent, unavailable } from './errors.js';
+import { legacyObject, peerCertificate } from './certificate.js';
+import { call, fromComponent, invalidArgType, nodeError, unavailable } from './errors.js';
+import { bytesOf, checkInteger } from './options.js';
 
 /** The component socket a TLSSocket drives; only `connect` makes one. */
 export const kEngine = Symbol('tls-connect engine');
@@ -25,6 +27,38 @@ const TRANSPORT_EVENTS = [
   'ready',
 ];
 
+/** A Buffer over bytes from the component, without copying. */
+function asBuffer(bytes) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** node:crypto's X509Certificate where the runtime has one; the browser stand-in has none. */
+function x509Class(crypto, name) {
+  // Read by a computed name, so a bundler does not flag the stand-in's missing export.
+  return crypto[name];
+}
+const X509Certificate = x509Class(nodeCrypto, 'X509Certificate');
+
+/** One `enableTrace` line, to standard error where there is one, else the console's. */
+function writeTrace(line) {
+  const text = line.endsWith('\n') ? line : `${line}\n`;
+  const stderr = globalThis.process?.stderr;
+  if (typeof stderr?.write === 'function') stderr.write(text);
+  else console.error(text.slice(0, -1));
+}
+
+/** The tls-error record for a caller's checkServerIdentity verdict (an Error, or any truthy value). */
+function verdictRecord(verdict) {
+  const text = (value) => (typeof value === 'string' ? value : undefined);
+  const message = text(verdict?.message) ?? String(verdict);
+  return {
+    code: text(verdict?.code) || message,
+    message,
+    reason: text(verdict?.reason),
+    host: text(verdict?.host),
+  };
+}
+
 /** Node's error when the transport ends before the handshake: with the target's address fields. */
 function withTarget(error, target) {
   if (error.code === 'ECONNRESET') {
@@ -34,6 +68,11 @@ function withTarget(error, target) {
     error.localAddress = target.localAddress;
   }
   return error;
+}
+
+/** What Node throws when a method reaches its handle after destroy (the handle is null). */
+function closedHandle(method) {
+  return new TypeError(`Cannot read properties of null (reading '${method}')`);
 }
 
 /** Node's client TLSSocket. Made by `connect()`; read, write, end and destroy as any Duplex. */
@@ -49,8 +88,25 @@ export class TLSSocket extends Duplex {
   /** The callback of the write waiting for the transport's `'drain'`. */
   #writeInFlight = null;
   #forwardsTimeout = false;
+  /** An error came after 'secureConnect': the socket now only waits for its transport's end. */
+  #brokenAfterSecure = false;
   /** Our end() reached the engine: from then on the transport's end may be due. */
   #ending = false;
+  /** Makes a fresh engine with changed options; usable until the ClientHello has gone out. */
+  #restart;
+  /** The ClientHello has been handed to the transport: the engine can no longer be replaced. */
+  #started = false;
+  /** The caller's checkServerIdentity and the name it is given; undefined for the built-in one. */
+  #identity;
+  /** What the caller's checkServerIdentity returned, when it refused the server. */
+  #verdict;
+  /** Node's kIsVerified: 'secureConnect' has happened, so sessions are emitted as they come. */
+  #verified = false;
+  /** Sessions that came before 'secureConnect', emitted right after it as Node does. */
+  #pendingSessions = [];
+  /** Settings made on the engine that a restarted engine must get too. */
+  #keylog = false;
+  #maxSendFragment;
 
   /**
    * @param {import('node:stream').Duplex} transport the byte stream to the server
@@ -68,6 +124,8 @@ export class TLSSocket extends Duplex {
     this.#engine = engine;
     this.#transport = transport;
     this.#target = options.target ?? {};
+    this.#restart = options.restart;
+    this.#identity = options.identity;
 
     /** Always true: Node's marker of a TLS socket. */
     this.encrypted = true;
@@ -89,25 +147,35 @@ export class TLSSocket extends Duplex {
     // Node's connect() listens to 'secure' first and emits 'secureConnect' from there,
     // so a 'secureConnect' listener runs before any other 'secure' listener.
     this.on('secure', () => this.emit('secureConnect'));
+    // Key-log lines are made only once someone listens, as Node turns them on.
+    const keylogListener = (event) => {
+      if (event !== 'keylog') return;
+      this.removeListener('newListener', keylogListener);
+      this.#setKeylog();
+    };
+    this.on('newListener', keylogListener);
     transport.on('data', (chunk) => this.#received(chunk));
     transport.on('end', () => this.#transportEnded());
     transport.on('close', () => this.#transportClosed());
     transport.on('error', (error) => this.destroy(error));
     transport.on('drain', () => this.#drained());
+    // The ClientHello goes out once the connection is open, as Node starts the
+    // handshake on 'connect'; until then setSession() and enableTrace() may
+    // still replace the engine. A caller's stream gets it at once, as in Node.
+    if (options.ownsTransport && transport.connecting) transport.once('connect', () => this.#flush());
+    else this.#flush();
     if (options.ownsTransport) {
       for (const event of TRANSPORT_EVENTS) transport.on(event, (...args) => this.emit(event, ...args));
       // connect()'s `timeout` option is set on the transport by net itself.
       this.#forwardTimeout();
     }
-    // The ClientHello: a connecting net.Socket queues it until connected.
-    this.#flush();
   }
 
   // --- the data path ------------------------------------------------------------
 
   /** Bytes from the server: decrypt, answer, and surface Node's events in Node's order. */
   #received(chunk) {
-    if (this.destroyed) return;
+    if (this.destroyed || this.#brokenAfterSecure) return;
     let fed;
     try {
       fed = this.#engine.feed(chunk);
@@ -121,6 +189,13 @@ export class TLSSocket extends Duplex {
   /** The transport reached its end: the server's end, or a reset before the handshake. */
   #transportEnded() {
     if (this.destroyed || this.#readEnded) return;
+    if (this.#brokenAfterSecure) {
+      this.#readEnded = true;
+      this.push(null);
+      this.read(0);
+      this.once('end', () => this.destroy());
+      return;
+    }
     let fed;
     try {
       fed = this.#engine.feedEnd();
@@ -137,10 +212,12 @@ export class TLSSocket extends Duplex {
 
   #delivered(fed) {
     this.#flush();
-    if (fed.secureConnect) this.#securelyConnected();
+    this.#emitEvents(fed.events);
+    if (fed.checkIdentity && !this.destroyed) this.#checkIdentity();
+    if (fed.secureConnect && !this.destroyed) this.#securelyConnected();
     if (fed.data.length > 0 && !this.destroyed) {
       this.bytesRead += fed.data.length;
-      const plaintext = Buffer.from(fed.data.buffer, fed.data.byteOffset, fed.data.byteLength);
+      const plaintext = asBuffer(fed.data);
       // A full read buffer stops the transport, so the server waits instead of us buffering.
       if (!this.push(plaintext)) this.#transport.pause();
     }
@@ -152,16 +229,87 @@ export class TLSSocket extends Duplex {
     }
   }
 
+  /** Node's events besides data, in the order the engine saw them happen. */
+  #emitEvents(events) {
+    for (const event of events) {
+      if (this.destroyed) return;
+      switch (event.tag) {
+        case 'session':
+          this.#sessionArrived(asBuffer(event.val));
+          break;
+        case 'keylog':
+          this.emit('keylog', asBuffer(event.val));
+          break;
+        case 'ocsp-response':
+          // Node gives null when the server stapled nothing.
+          this.emit('OCSPResponse', event.val === undefined ? null : asBuffer(event.val));
+          break;
+        case 'trace':
+          writeTrace(event.val);
+          break;
+      }
+    }
+  }
+
+  /** A session is announced only after 'secureConnect', as Node holds one that comes earlier. */
+  #sessionArrived(session) {
+    if (this.#verified) this.emit('session', session);
+    else this.#pendingSessions.push(session);
+  }
+
+  /**
+   * The chain verified and the caller's checkServerIdentity is to judge the
+   * name, as Node's client does right after the handshake. What it returns is
+   * the verdict: falsy accepts, anything else refuses and becomes the error.
+   */
+  #checkIdentity() {
+    const { check, hostname } = this.#identity;
+    let verdict;
+    try {
+      verdict = check(hostname, this.getPeerCertificate(true));
+    } catch (error) {
+      // Node would let this escape its handshake callback; here it ends this socket only.
+      this.#flush();
+      this.destroy(error);
+      return;
+    }
+    if (verdict) this.#verdict = verdict;
+    let fed;
+    try {
+      fed = this.#engine.settleIdentity(verdict ? verdictRecord(verdict) : undefined);
+    } catch (failure) {
+      if (!verdict) {
+        this.#failed(failure);
+        return;
+      }
+      // Refused with rejectUnauthorized: Node destroys the socket with the caller's own value.
+      this.#flush();
+      this.authorizationError = verdict.code || verdict.message;
+      this.destroy(verdict);
+      return;
+    }
+    this.#delivered(fed);
+  }
+
   /** The handshake finished and the certificate decision allowed it. */
   #securelyConnected() {
     const engine = this.#engine;
     this.secureConnecting = false;
     this.authorized = engine.authorized();
     this.authorizationError = engine.authorizationError() ?? null;
+    if (this.#verdict) {
+      // Node's own words for a refusal the caller's function made.
+      this.authorized = false;
+      this.authorizationError = this.#verdict.code || this.#verdict.message;
+    }
     this.alpnProtocol = engine.alpnProtocol() ?? false;
     this.servername = engine.servername() ?? false;
     this.#secure = true;
     this.emit('secure');
+    this.#verified = true;
+    for (const session of this.#pendingSessions.splice(0)) {
+      if (!this.destroyed) this.emit('session', session);
+    }
     const held = this.#heldUntilSecure.splice(0);
     for (const release of held) release();
   }
@@ -173,11 +321,19 @@ export class TLSSocket extends Duplex {
     this.authorizationError = this.#engine.authorizationError() ?? this.authorizationError;
     // Node's name-mismatch error carries the certificate it was checked against.
     if (error.code === 'ERR_TLS_CERT_ALTNAME_INVALID') error.cert = this.getPeerCertificate(true);
+    if (this.#secure && !this.destroyed && !this.#readEnded) {
+      // After 'secureConnect' (a server's alert, say) Node emits the error and
+      // the socket ends with its transport: 'error', 'end', 'close'.
+      this.#brokenAfterSecure = true;
+      this.emit('error', error);
+      return;
+    }
     this.destroy(error);
   }
 
   /** Sends what the component has for the server; false when the transport is full. */
   #flush() {
+    this.#started = true;
     const transport = this.#transport;
     if (transport.destroyed || this.#transportWriteEnded) return true;
     const outgoing = this.#engine.takeOutgoing();
@@ -264,6 +420,7 @@ export class TLSSocket extends Duplex {
   _destroy(error, callback) {
     this.#engine.destroy();
     this.#heldUntilSecure = [];
+    this.#pendingSessions = [];
     this.#writeInFlight = null;
     if (!this.#transport.destroyed) this.#transport.destroy();
     callback(error);
@@ -271,7 +428,9 @@ export class TLSSocket extends Duplex {
 
   /** net.Socket's `'close'` carries whether the socket closed because of an error. */
   emit(event, ...args) {
-    if (event === 'close' && args.length === 0) return super.emit('close', Boolean(this.errored));
+    if (event === 'close' && args.length === 0) {
+      return super.emit('close', Boolean(this.errored) || this.#brokenAfterSecure);
+    }
     return super.emit(event, ...args);
   }
 
@@ -284,7 +443,7 @@ export class TLSSocket extends Duplex {
     return cipher && { name: cipher.name, standardName: cipher.standardName, version: cipher.version };
   }
 
-  /** 'TLSv1.3' or 'TLSv1.2'; 'unknown' before the handshake; null after close. */
+  /** 'TLSv1.3' or 'TLSv1.2'; 'TLSv1.3' before the handshake ends (as OpenSSL says); null after close. */
   getProtocol() {
     return this.#engine.getProtocol() ?? null;
   }
@@ -294,23 +453,163 @@ export class TLSSocket extends Duplex {
     return peerCertificate(this.#engine.getPeerCertificate(Boolean(detailed)), Boolean(detailed));
   }
 
-  /** Never true: sessions are not resumed yet. */
+  /** This side's own certificate in Node's shape; `{}` when none was sent, null after close. */
+  getCertificate() {
+    if (this.destroyed) return null;
+    const cert = this.#engine.getCertificate();
+    return cert ? legacyObject(cert) : {};
+  }
+
+  /** The server's certificate as node:crypto's X509Certificate; undefined when none (or no node:crypto). */
+  getPeerX509Certificate() {
+    if (this.destroyed || !X509Certificate) return undefined;
+    const chain = this.#engine.getPeerCertificate(false);
+    return chain?.length ? new X509Certificate(asBuffer(chain[0].raw)) : undefined;
+  }
+
+  /** This side's certificate as node:crypto's X509Certificate; undefined when none (or no node:crypto). */
+  getX509Certificate() {
+    if (this.destroyed || !X509Certificate) return undefined;
+    const cert = this.#engine.getCertificate();
+    return cert ? new X509Certificate(asBuffer(cert.raw)) : undefined;
+  }
+
+  /** True when the handshake resumed a session; null after close, as Node. */
   isSessionReused() {
-    return false;
+    if (this.destroyed) return null;
+    return this.#engine.isSessionReused();
   }
 
-  /** No session is offered for reuse yet. */
+  /** The newest session to resume with (`connect({session})`); undefined before the handshake, null after close. */
   getSession() {
+    if (this.destroyed) return null;
+    const session = this.#engine.getSession();
+    return session === undefined ? undefined : asBuffer(session);
+  }
+
+  /**
+   * Node's setSession: a string is read as latin1, anything else must be
+   * bytes. It takes effect while the ClientHello has not gone out (before the
+   * connection opens); later, as OpenSSL, it changes nothing for this connection.
+   */
+  setSession(session) {
+    if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+    if (!ArrayBuffer.isView(session)) throw nodeError('ERR_INVALID_ARG_TYPE', 'Session must be a buffer');
+    this.#restartWith({ session });
+  }
+
+  /** TLS tickets are kept inside the engine, never as Node's raw ticket bytes. */
+  getTLSTicket() {
+    return this.destroyed ? null : undefined;
+  }
+
+  /** `{type, name, size}` of the key exchange; `{}` before the handshake, null after close. */
+  getEphemeralKeyInfo() {
+    if (this.destroyed) return null;
+    const info = this.#engine.getEphemeralKeyInfo();
+    return info ? { type: info.kind, name: info.name, size: info.size } : {};
+  }
+
+  /**
+   * Keying material exported from the session (RFC 5705, RFC 8446 7.5): a
+   * Buffer of `length` bytes. Arguments are checked as Node checks them, then
+   * the engine refuses a connection that is not yet established.
+   */
+  exportKeyingMaterial(length, label, context) {
+    checkInteger(length, 'length', 1, 0xffffffff);
+    if (typeof label !== 'string') throw invalidArgType('label', 'of type string', label);
+    if (context !== undefined && !ArrayBuffer.isView(context)) {
+      throw invalidArgType('context', 'an instance of Buffer, TypedArray, or DataView', context);
+    }
+    // Node's handle is gone after destroy: its call fails as JavaScript does.
+    if (this.destroyed && this.#secure) throw closedHandle('exportKeyingMaterial');
+    const bytes = context === undefined ? undefined : bytesOf(context);
+    return asBuffer(call(() => this.#engine.exportKeyingMaterial(length, label, bytes)));
+  }
+
+  /** Caps outgoing records at `size` bytes: true (and applied) within 512..16384, else false. */
+  setMaxSendFragment(size) {
+    checkInteger(size, 'size', -(2 ** 31), 2 ** 31 - 1);
+    if (this.destroyed) throw closedHandle('setMaxSendFragment');
+    const applied = this.#engine.setMaxSendFragment(size);
+    if (applied) this.#maxSendFragment = size;
+    return applied;
+  }
+
+  /**
+   * Node's enableTrace(): handshake trace lines on standard error. The engine
+   * takes it as a start option, so it is applied while the ClientHello has not
+   * gone out; after that it is refused rather than silently ignored.
+   */
+  enableTrace() {
+    if (this.destroyed) return null;
+    if (!this.#restartWith({ enableTrace: true })) {
+      throw unavailable('tlsSocket.enableTrace() once the handshake has begun (pass options.enableTrace)');
+    }
     return undefined;
   }
 
-  /** No ticket is kept yet. */
-  getTLSTicket() {
-    return undefined;
+  /** The Finished messages are not exposed by rustls: undefined (null after close). */
+  getFinished() {
+    return this.destroyed ? null : undefined;
+  }
+
+  /** The peer's Finished message is not exposed by rustls: undefined (null after close). */
+  getPeerFinished() {
+    return this.destroyed ? null : undefined;
+  }
+
+  /**
+   * The signature algorithms both sides share. Before the handshake none are
+   * (Node's `[]`); afterwards rustls does not say what the server's
+   * CertificateRequest offered, so no honest list can be given.
+   */
+  getSharedSigalgs() {
+    if (this.destroyed) return null;
+    if (this.secureConnecting) return [];
+    throw unavailable('tlsSocket.getSharedSigalgs() after the handshake (rustls does not report the shared list)');
+  }
+
+  /**
+   * rustls never renegotiates: false, and `callback` gets an error on the next
+   * tick, as Node's client on TLS 1.3 answers (OpenSSL's words there; Node's
+   * ERR_TLS_RENEGOTIATE otherwise). Arguments are checked as Node checks them.
+   */
+  renegotiate(options, callback) {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    if (callback !== undefined && typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+    if (this.destroyed) return undefined;
+    if (callback) {
+      const error = this.getProtocol() === 'TLSv1.3'
+        ? fromComponent({ code: 'ERR_SSL_WRONG_SSL_VERSION', message: 'error:0A00010A:SSL routines::wrong ssl version' })
+        : nodeError('ERR_TLS_RENEGOTIATE', 'Attempt to renegotiate TLS session failed');
+      queueMicrotask(() => callback(error));
+    }
+    return false;
   }
 
   /** rustls never renegotiates, so there is nothing to disable. */
   disableRenegotiation() {}
+
+  /** Turns key-log lines on in the engine (kept for a restarted engine). */
+  #setKeylog() {
+    this.#keylog = true;
+    if (!this.destroyed) this.#engine.setKeylog(true);
+  }
+
+  /**
+   * Replaces the engine by one started with `changes`, while nothing has been
+   * sent; the settings made so far are carried over. False when too late.
+   */
+  #restartWith(changes) {
+    if (this.#started || this.destroyed || !this.#restart) return false;
+    const engine = this.#restart(changes);
+    this.#engine.destroy();
+    this.#engine = engine;
+    if (this.#keylog) engine.setKeylog(true);
+    if (this.#maxSendFragment !== undefined) engine.setMaxSendFragment(this.#maxSendFragment);
+    return true;
+  }
 
   // --- what the transport knows -------------------------------------------------
 
@@ -391,25 +690,39 @@ export class TLSSocket extends Duplex {
     this.#transport.unref?.();
     return this;
   }
+
+  /** net's `destroySoon()`: end the writable side, then destroy once it has finished. */
+  destroySoon() {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  /**
+   * net's `resetAndDestroy()`. Node's TLSSocket refuses it while open (its
+   * handle is the TLS layer, not TCP), so this one does too.
+   */
+  resetAndDestroy() {
+    if (!this.destroyed) throw nodeError('ERR_INVALID_HANDLE_TYPE', 'This handle type cannot be sent');
+    this.destroy(nodeError('ERR_SOCKET_CLOSED', 'Socket is closed'));
+    return this;
+  }
+
+  /** net's deprecated `bufferSize`: what waits to be written. */
+  get bufferSize() {
+    return this.writableLength;
+  }
+
+  /** The addresses net tried with `autoSelectFamily`, as the transport reports them. */
+  get autoSelectFamilyAttemptedAddresses() {
+    return this.#transport.autoSelectFamilyAttemptedAddresses;
+  }
 }
 
-// Node methods this engine does not offer yet: each fails with a clear error
-// instead of "is not a function".
-for (const method of [
-  'exportKeyingMaterial',
-  'getEphemeralKeyInfo',
-  'getFinished',
-  'getPeerFinished',
-  'getCertificate',
-  'getX509Certificate',
-  'getPeerX509Certificate',
-  'getSharedSigalgs',
-  'setMaxSendFragment',
-  'renegotiate',
-  'enableTrace',
-  'setSession',
-  'setServername',
-]) {
+// Node methods this engine does not offer: each fails with a clear error
+// instead of "is not a function". setServername would change the SNI apart
+// from the name verified, which the engine keeps as one.
+for (const method of ['setServername']) {
   Object.defineProperty(TLSSocket.prototype, method, {
     value() {
       throw unavailable(`tlsSocket.${method}()`);

@@ -5,6 +5,7 @@
 // Config fields: key, cert, ca (each PEM text or a file path, or an array of
 // them), requestCert, rejectUnauthorized, ALPNProtocols (array of strings), ciphers,
 // unixPath (listen there instead of 127.0.0.1), maxLifetimeMs (default 600000),
+// maxVersion, ocspResponse (hex: stapled when a client asks, via 'OCSPRequest'),
 // endFirst (instead of echoing: send endFirst's text, end our side at once, and
 // report what the client still sends after that).
 //
@@ -45,6 +46,9 @@ const server = tls.createServer(options, (socket) => {
   socket.pipe(socket);
 });
 server.on('tlsClientError', (err) => report({ tlsClientError: err.code || err.message }));
+if (typeof config.ocspResponse === 'string') {
+  server.on('OCSPRequest', (cert, issuer, callback) => callback(null, Buffer.from(config.ocspResponse, 'hex')));
+}
 
 if (config.unixPath) {
   server.listen(config.unixPath, () => report({ listening: config.unixPath }));

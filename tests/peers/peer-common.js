@@ -26,7 +26,7 @@ function report(fields) {
   process.stdout.write(JSON.stringify(fields) + '\n');
 }
 
-/** tls.createServer's options from the config: key, cert, ca, requestCert, rejectUnauthorized, ALPNProtocols, ciphers. */
+/** tls.createServer's options from the config: key, cert, ca, requestCert, rejectUnauthorized, ALPNProtocols, ciphers, maxVersion. */
 function serverOptions(config) {
   const options = {
     key: material(config.key),
@@ -36,6 +36,7 @@ function serverOptions(config) {
   };
   // A security level in it (DEFAULT@SECLEVEL=0) also decides which certificates load.
   if (config.ciphers) options.ciphers = config.ciphers;
+  if (config.maxVersion) options.maxVersion = config.maxVersion;
   const ca = material(config.ca);
   if (ca !== undefined) options.ca = ca;
   if (Array.isArray(config.ALPNProtocols) && config.ALPNProtocols.length > 0) {
@@ -54,6 +55,9 @@ function seen(socket) {
     authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
     peerSubjectCN: (peer && peer.subject && peer.subject.CN) || null,
     protocol: socket.getProtocol(),
+    sessionReused: socket.isSessionReused(),
+    // RFC 5705 keying material, for clients to show theirs is the same.
+    exported: socket.exportKeyingMaterial(32, 'tls-connect test', Buffer.from('context')).toString('hex'),
   };
 }
 

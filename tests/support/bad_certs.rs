@@ -170,7 +170,7 @@ fn openssl_leaf(ca: &Ca, key_args: &[&str], digest: &str) -> Issued {
 }
 
 /// Runs an openssl command; panics with its output if it fails.
-fn openssl(command: &mut Command) {
+pub fn openssl(command: &mut Command) {
     let out = command.output().expect("openssl runs");
     assert!(
         out.status.success(),
@@ -268,6 +268,17 @@ pub fn all() -> Vec<Case> {
                 "unable to get local issuer certificate",
             ),
         ),
+        // webpki takes the trusted root by name and fails its signature; OpenSSL
+        // compares the key identifiers too, and finds no issuer.
+        Case::new(
+            "issuer's key identifier names another key",
+            twin_named_issuer(),
+            "localhost",
+            refused(
+                "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+                "unable to verify the first certificate",
+            ),
+        ),
         Case::new(
             "missing intermediate",
             scenarios::missing_intermediate(),
@@ -319,6 +330,15 @@ pub fn all() -> Vec<Case> {
             refused("INVALID_CA", "invalid CA certificate"),
         ),
     ]
+}
+
+/// A leaf from an impostor root that has the trusted root's name: the leaf's
+/// authority key identifier names the impostor's key.
+pub fn twin_named_issuer() -> Scenario {
+    let trusted = Ca::new_root("twin-named root");
+    let impostor = Ca::new_root("twin-named root");
+    let leaf = impostor.issue(&localhost());
+    served(leaf, "", Some(&trusted))
 }
 
 fn untrusted_root_other_ca() -> Scenario {

@@ -37,24 +37,7 @@ pub fn instance() -> ClientInstance {
 
 /// Connect options with nothing set: every Node default applies.
 pub fn options() -> ConnectOptions {
-    ConnectOptions {
-        host: None,
-        port: None,
-        path: None,
-        socket: None,
-        servername: None,
-        reject_unauthorized: None,
-        ca: None,
-        crl: None,
-        cert: None,
-        key: None,
-        passphrase: None,
-        ciphers: None,
-        min_version: None,
-        max_version: None,
-        alpn_protocols: None,
-        allow_half_open: None,
-    }
+    host_example::unset_options()
 }
 
 /// Options for 127.0.0.1:`port` trusting `ca_pem`.

@@ -291,3 +291,49 @@ fn transport_failure(syscall: &str, err: &io::Error) -> Failure {
         message: err.message,
     }
 }
+
+/// Drives a started (sans-IO) `socket` over a new TCP connection to
+/// 127.0.0.1:`port` until `'secureConnect'`, and returns the events so far. The
+/// stream stays open in the socket's keeping only as long as this call: the
+/// handshake's own getters remain readable afterwards.
+pub fn handshake_sans_io(
+    instance: &mut ClientInstance,
+    socket: &TlsSocket,
+    port: u16,
+) -> Vec<host_example::SocketEvent> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("server listens");
+    stream.set_read_timeout(Some(POLL)).expect("timeout set");
+    let deadline = Instant::now() + CONVERSATION_LIMIT;
+    let mut events = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bounded by the deadline; every turn waits at most POLL for the socket.
+    while Instant::now() < deadline {
+        let out = instance.socket(socket).take_outgoing().expect("no trap");
+        stream.write_all(&out).expect("server reads");
+        let read = match stream.read(&mut buf) {
+            Ok(0) => panic!("the server ended during the handshake"),
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue
+            }
+            Err(e) => panic!("read failed: {e}"),
+        };
+        let fed = instance
+            .socket(socket)
+            .feed(&buf[..read])
+            .expect("no trap")
+            .expect("the handshake goes on");
+        events.extend(fed.events);
+        if fed.secure_connect {
+            let out = instance.socket(socket).take_outgoing().expect("no trap");
+            stream.write_all(&out).expect("server reads");
+            return events;
+        }
+    }
+    panic!("no 'secureConnect' within {CONVERSATION_LIMIT:?}");
+}

@@ -1,13 +1,14 @@
 //! Node's own `tls.connect()` (`tests/peers/node-tls-client.js`), run against a
 //! peer so that a test expects what Node reports, not what we believe Node does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use super::drive::{Failure, Outcome, Plan};
+use super::peers::TempDir;
 
 /// How long Node's client may run before it gives up by itself.
 const NODE_LIMIT: Duration = Duration::from_secs(15);
@@ -35,17 +36,8 @@ pub struct NodeClient {
 /// (`plan.idle_timeout` is Node's `timeout` option; the socket is destroyed on
 /// `'timeout'`). Panics if Node cannot run or says nothing of use.
 pub fn node_connect(client: &NodeClient, plan: &Plan) -> Outcome {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/node-tls-client.js");
-    let mut config = json!({
-        "host": client.host,
-        "port": client.port,
-        "ca": client.ca_pem,
-        "maxVersion": client.max_version,
-        "servername": client.servername,
-        "crl": client.crl_pem,
-        "ciphers": client.ciphers,
-        "limitMs": NODE_LIMIT.as_millis() as u64,
-    });
+    let script = client_script();
+    let mut config = client_config(client);
     if !plan.send.is_empty() {
         config["send"] = json!(String::from_utf8(plan.send.clone()).expect("text to send"));
     }
@@ -84,6 +76,102 @@ pub fn node_connect(client: &NodeClient, plan: &Plan) -> Outcome {
         String::from_utf8_lossy(&out.stderr)
     );
     outcome
+}
+
+/// Node's client script.
+fn client_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/node-tls-client.js")
+}
+
+/// The client script's config for `client`.
+fn client_config(client: &NodeClient) -> Value {
+    json!({
+        "host": client.host,
+        "port": client.port,
+        "ca": client.ca_pem,
+        "maxVersion": client.max_version,
+        "servername": client.servername,
+        "crl": client.crl_pem,
+        "ciphers": client.ciphers,
+        "limitMs": NODE_LIMIT.as_millis() as u64,
+    })
+}
+
+/// Loaded before Node's client script (`node --require`): merges the JSON in
+/// `TLS_CONNECT_EXTRA_OPTIONS` into the options of `tls.connect()` (options the
+/// script has no field for), and reports `authorized` and `authorizationError`
+/// at `'secureConnect'`.
+const EXTRA_OPTIONS_PRELOAD: &str = r#"'use strict';
+const tls = require('tls');
+const extra = JSON.parse(process.env.TLS_CONNECT_EXTRA_OPTIONS);
+const connect = tls.connect;
+tls.connect = function (options, callback) {
+  const socket = connect.call(this, { ...options, ...extra }, callback);
+  socket.once('secureConnect', () => {
+    const { authorized, authorizationError = null } = socket;
+    process.stdout.write(JSON.stringify({ event: 'authorization', authorized, authorizationError }) + '\n');
+  });
+  return socket;
+};
+"#;
+
+/// Node's verdict on the server's certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeVerdict {
+    /// `socket.authorized` at `'secureConnect'`; `None`: it never fired.
+    pub authorized: Option<bool>,
+    /// `socket.authorizationError` at `'secureConnect'`.
+    pub authorization_error: Option<String>,
+    /// The error that ended the connection, if one did.
+    pub error: Option<Failure>,
+}
+
+/// What Node's `tls.connect()` decides about the server's certificate, with
+/// `extra` (a JSON object: `rejectUnauthorized`, `allowPartialTrustChain`)
+/// merged into its options. It writes a ping and ends once it is echoed.
+pub fn node_verdict(client: &NodeClient, extra: &Value) -> NodeVerdict {
+    let dir = TempDir::new("node-verdict");
+    let preload = dir.write("extra-options.js", EXTRA_OPTIONS_PRELOAD);
+    let mut config = client_config(client);
+    config["send"] = json!("ping");
+    let out = Command::new("node")
+        .arg("--require")
+        .arg(&preload)
+        .arg(client_script())
+        .arg(config.to_string())
+        .env("TLS_CONNECT_EXTRA_OPTIONS", extra.to_string())
+        .output()
+        .expect("node runs (Node.js 20 or newer on PATH)");
+    let mut verdict = NodeVerdict {
+        authorized: None,
+        authorization_error: None,
+        error: None,
+    };
+    let mut closed = false;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let event: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+        let text = |key: &str| event[key].as_str().map(str::to_owned);
+        match event["event"].as_str() {
+            Some("authorization") => {
+                verdict.authorized = event["authorized"].as_bool();
+                verdict.authorization_error = text("authorizationError");
+            }
+            Some("error") if verdict.error.is_none() => {
+                verdict.error = Some(Failure {
+                    code: text("code").unwrap_or_default(),
+                    message: text("message").unwrap_or_default(),
+                });
+            }
+            Some("close") => closed = true,
+            _ => {}
+        }
+    }
+    assert!(
+        closed,
+        "Node's client did not close within {NODE_LIMIT:?}: {verdict:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    verdict
 }
 
 fn hex(text: &str) -> Vec<u8> {

@@ -95,6 +95,10 @@ pub struct NodeServerConfig {
     /// `ciphers`; `'DEFAULT@SECLEVEL=0'` lets it serve certificates OpenSSL
     /// would otherwise refuse to load (a SHA-1 signature).
     pub ciphers: Option<String>,
+    /// `maxVersion`, e.g. `"TLSv1.2"`.
+    pub max_version: Option<String>,
+    /// Stapled as the OCSP response to clients that ask for one.
+    pub ocsp_response: Option<Vec<u8>>,
 }
 
 impl NodeServerConfig {
@@ -134,6 +138,10 @@ pub struct NodeEvent {
     pub request: Option<String>,
     /// Plaintext bytes received on a secure connection, reported when it closes.
     pub plaintext_received: Option<u64>,
+    /// `socket.isSessionReused()`.
+    pub session_reused: Option<bool>,
+    /// 32 bytes of `exportKeyingMaterial(32, 'tls-connect test', 'context')`, hex.
+    pub exported: Option<String>,
 }
 
 impl NodeEvent {
@@ -150,6 +158,8 @@ impl NodeEvent {
             tls_client_error: text("tlsClientError"),
             request: text("request"),
             plaintext_received: v.get("plaintextReceived").and_then(Value::as_u64),
+            session_reused: v.get("sessionReused").and_then(Value::as_bool),
+            exported: text("exported"),
         })
     }
 }
@@ -193,6 +203,8 @@ impl NodeServer {
             "ALPNProtocols": config.alpn,
             "unixPath": config.unix_path,
             "ciphers": config.ciphers,
+            "maxVersion": config.max_version,
+            "ocspResponse": config.ocsp_response.as_ref().map(|r| hex(r)),
         });
         let config_path = dir.write("config.json", &json.to_string());
         let mut child = Command::new("node")
@@ -403,4 +415,9 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
+}
+
+/// Lowercase hex, as the Node peers write bytes in their reports.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -35,6 +35,18 @@ pub fn options() -> ConnectOptions {
         max_version: None,
         alpn_protocols: None,
         allow_half_open: None,
+        pfx: None,
+        ecdh_curve: None,
+        sigalgs: None,
+        secure_protocol: None,
+        secure_options: None,
+        allow_partial_trust_chain: None,
+        request_ocsp: None,
+        enable_trace: None,
+        min_dh_size: None,
+        session: None,
+        identity_check: None,
+        net: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The WIT glue: exports tls-connect's `transport` with [`TcpDuplex`] behind the
 //! `duplex` resource, and a `host-crypto` that declines every offer.
 
+use std::net::ToSocketAddrs;
+
 use crate::stream::{unix_unsupported, TcpDuplex};
 use node_net::NetError;
 
@@ -12,7 +14,9 @@ wit_bindgen::generate!({
 use exports::tls_connect::tls_connect::host_crypto::{
     self, Aead, GuestTrafficKey, SignatureAlgorithm, TrafficKey,
 };
-use exports::tls_connect::tls_connect::transport::{Duplex, Guest, GuestDuplex, IoError};
+use exports::tls_connect::tls_connect::transport::{
+    Duplex, Guest, GuestDuplex, IoError, TcpOptions,
+};
 
 struct Adapter;
 
@@ -28,10 +32,24 @@ fn io_error(err: NetError) -> IoError {
 impl Guest for Adapter {
     type Duplex = TcpDuplex;
 
-    fn open_tcp(host: String, port: u16) -> Result<Duplex, IoError> {
-        TcpDuplex::open(&host, port)
-            .map(Duplex::new)
-            .map_err(io_error)
+    /// net's options, as far as this adapter can apply them. `family` is
+    /// applied: the name is looked up here and only addresses of that family are
+    /// dialled. wasi:sockets 0.2 could bind a local address and port and set
+    /// keep-alive, but `std::net`, which this adapter dials with, exposes
+    /// neither before or after connecting: a local binding fails clearly rather
+    /// than connect from another address, and keep-alive is left off. It has no
+    /// TCP_NODELAY at all, so Nagle's algorithm stays on whatever `noDelay`
+    /// says, and no read deadline, so `timeout` is not applied either.
+    fn open_tcp(host: String, port: u16, options: TcpOptions) -> Result<Duplex, IoError> {
+        if options.local_address.is_some() || options.local_port.is_some() {
+            return Err(local_binding_unavailable());
+        }
+        match options.family {
+            family @ (4 | 6) => open_in_family(&host, port, family),
+            _ => TcpDuplex::open(&host, port),
+        }
+        .map(Duplex::new)
+        .map_err(io_error)
     }
 
     fn open_unix(path: String) -> Result<Duplex, IoError> {
@@ -54,6 +72,34 @@ impl GuestDuplex for TcpDuplex {
 
     fn close(&self) {
         TcpDuplex::close(self)
+    }
+}
+
+/// Opens TCP to the first address of `host` in `family` (4 or 6) that
+/// answers, as Node does with `family` set; none in that family is `ENOTFOUND`.
+/// The error is the last address's.
+fn open_in_family(host: &str, port: u16, family: u8) -> Result<TcpDuplex, NetError> {
+    let addresses = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| NetError::not_found(host))?
+        .filter(|address| (family == 4) == address.is_ipv4());
+    let mut last = None;
+    for address in addresses {
+        match TcpDuplex::open(&address.ip().to_string(), port) {
+            Ok(duplex) => return Ok(duplex),
+            Err(err) => last = Some(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| NetError::not_found(host)))
+}
+
+/// `localAddress` and `localPort` cannot be applied over `std::net` here.
+fn local_binding_unavailable() -> IoError {
+    IoError {
+        code: "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM".to_owned(),
+        message:
+            "localAddress and localPort are not available in tls-connect's wasi:sockets transport"
+                .to_owned(),
     }
 }
 

@@ -80,11 +80,9 @@ fn options_for(args: &Args) -> Result<ConnectOptions, String> {
         host: args.host.clone(),
         port: args.port.map(u32::from),
         path: args.path.clone(),
-        socket: None,
         servername: args.servername.clone(),
         reject_unauthorized: args.insecure.then_some(false),
         ca: read_pem(&args.ca)?,
-        crl: None,
         cert: read_pem(&args.cert)?,
         key: read_pem(&args.key)?.map(|pems| {
             pems.into_iter()
@@ -94,15 +92,11 @@ fn options_for(args: &Args) -> Result<ConnectOptions, String> {
                 })
                 .collect()
         }),
-        passphrase: None,
-        ciphers: None,
-        min_version: None,
-        max_version: None,
         alpn_protocols: args
             .alpn
             .as_ref()
             .map(|list| AlpnProtocols::Names(list.split(',').map(str::to_owned).collect())),
-        allow_half_open: None,
+        ..host_example::unset_options()
     })
 }
 

@@ -29,3 +29,37 @@ console.log(mismatch, defaults);
 import { webSocketDuplex } from 'tls-connect/websocket';
 const bridged: TLSSocket = connect({ socket: webSocketDuplex('ws://127.0.0.1:8080/'), host: 'localhost' });
 bridged.destroy();
+
+// Sessions, events and the socket methods Node code uses.
+let saved: Buffer | undefined;
+const resumable = tls.connect(
+  {
+    port: 8443,
+    pfx: [{ buf: readFileSync('client.p12'), passphrase: 'secret' }],
+    ecdhCurve: 'X25519:P-256',
+    sigalgs: 'ecdsa_secp256r1_sha256',
+    secureProtocol: 'TLSv1_2_method',
+    secureOptions: 0,
+    allowPartialTrustChain: true,
+    requestOCSP: true,
+    enableTrace: false,
+    minDHSize: 2048,
+    session: saved,
+    checkServerIdentity: (hostname, cert) => (cert.subject.CN === hostname ? undefined : new Error('no')),
+  },
+  () => {
+    const info = resumable.getEphemeralKeyInfo();
+    if (info && 'type' in info) console.log(info.type, info.name, info.size);
+    const ekm: Buffer = resumable.exportKeyingMaterial(32, 'EXPORTER-app', Buffer.from('ctx'));
+    const reused: boolean = resumable.isSessionReused();
+    const applied: boolean = resumable.setMaxSendFragment(1024);
+    console.log(ekm, reused, applied, resumable.getPeerX509Certificate()?.subject, resumable.getCertificate());
+    resumable.renegotiate({}, (error) => console.log(error?.message));
+  },
+);
+resumable.on('session', (session: Buffer) => (saved = session));
+resumable.on('keylog', (line: Buffer) => console.log(line.toString()));
+resumable.on('OCSPResponse', (response: Buffer) => console.log(response?.length));
+resumable.setSession(saved ?? Buffer.alloc(0));
+tls.connect({ port: 443, checkServerIdentity: tls.checkServerIdentity });
+tls.createSecureContext({ pfx: readFileSync('id.p12'), passphrase: 'p', secureOptions: 0x4000 });
