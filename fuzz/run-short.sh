@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-45}"
 toolchain="${FUZZ_TOOLCHAIN:-nightly}"
-targets=(server_bytes options certinfo)
+targets=(server_bytes options certinfo pfx)
 
 # A fresh machine: the nightly toolchain and cargo-fuzz, once.
 rustup run "$toolchain" rustc --version >/dev/null 2>&1 ||

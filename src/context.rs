@@ -59,11 +59,12 @@ impl SecureContext {
             .map_err(|_| no_ciphers_available())?
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone());
-        let mut config = match keys::client_identity(options)?.identity {
+        let keys = keys::client_identity(options)?;
+        let mut config = match keys.identity {
             // rustls takes its own copy and wipes it once loaded; ours is wiped on drop.
             Some(identity) => builder
                 .with_client_auth_cert(identity.chain, identity.key.clone_key())
-                .map_err(|e| TlsError::new("ERR_OSSL_X509_KEY_VALUES_MISMATCH", e.to_string()))?,
+                .map_err(|_| key_values_mismatch())?,
             None => builder.with_no_client_auth(),
         };
         config.enable_sni = send_sni;
@@ -73,6 +74,7 @@ impl SecureContext {
         Ok(Self {
             config: Arc::new(config),
             trust: TrustStore::from_ca(options.ca.as_deref())
+                .with_extra_certificates(&keys.pfx_authorities)
                 .with_partial_chains(options.allow_partial_trust_chain.unwrap_or(false))
                 .with_crls(options.crl.as_deref())?,
             verifier,
@@ -251,6 +253,14 @@ fn kx_groups(
         return Err(names::ecdh_curve_failed());
     }
     Ok(groups)
+}
+
+/// OpenSSL's error (as Node throws it) when the key is not the certificate's.
+fn key_values_mismatch() -> TlsError {
+    TlsError::new(
+        "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
+        "error:05800074:x509 certificate routines::key values mismatch",
+    )
 }
 
 /// OpenSSL's error when no offered suite fits the allowed versions.

@@ -37,7 +37,9 @@ impl client::Guest for Component {
         offer_crypto_to_host();
         let context = SecureContext::from_options(&options, false);
         options.zeroize_secrets();
-        Ok(client::SecureContext::new(Context(context.map_err(wit_error)?)))
+        Ok(client::SecureContext::new(Context(
+            context.map_err(wit_error)?,
+        )))
     }
 
     fn connect_with_context(
@@ -46,18 +48,11 @@ impl client::Guest for Component {
     ) -> Result<client::TlsSocket, wit::TlsError> {
         let (options, socket) = engine_options(options);
         let context = &context.get::<Context>().0;
-        let attached = (|| {
-            let conn = Connection::with_secure_context(&options, context)?;
-            let duplex = match socket {
-                Some(duplex) => duplex,
-                None => open(&options.target()?)?,
-            };
-            Attached::connect(conn, Duplex(duplex))
-        })()
-        .map_err(wit_error)?;
-        Ok(client::TlsSocket::new(Socket {
-            mode: RefCell::new(Mode::Attached(Box::new(attached))),
-        }))
+        attached(
+            Connection::with_secure_context(&options, context),
+            &options,
+            socket,
+        )
     }
 
     fn start_with_context(
@@ -66,34 +61,18 @@ impl client::Guest for Component {
     ) -> Result<client::TlsSocket, wit::TlsError> {
         let (options, _socket) = engine_options(options);
         let context = &context.get::<Context>().0;
-        let conn = Connection::with_secure_context(&options, context).map_err(wit_error)?;
-        Ok(client::TlsSocket::new(Socket {
-            mode: RefCell::new(Mode::SansIo(Box::new(conn))),
-        }))
+        sans_io(Connection::with_secure_context(&options, context))
     }
 
     fn connect(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
         let (mut options, socket) = engine_options(options);
-        let attached = (|| {
-            let conn = new_connection(&mut options)?;
-            let duplex = match socket {
-                Some(duplex) => duplex,
-                None => open(&options.target()?)?,
-            };
-            Attached::connect(conn, Duplex(duplex))
-        })()
-        .map_err(wit_error)?;
-        Ok(client::TlsSocket::new(Socket {
-            mode: RefCell::new(Mode::Attached(Box::new(attached))),
-        }))
+        let conn = new_connection(&mut options);
+        attached(conn, &options, socket)
     }
 
     fn start(options: wit::ConnectOptions) -> Result<client::TlsSocket, wit::TlsError> {
         let (mut options, _socket) = engine_options(options);
-        let conn = new_connection(&mut options).map_err(wit_error)?;
-        Ok(client::TlsSocket::new(Socket {
-            mode: RefCell::new(Mode::SansIo(Box::new(conn))),
-        }))
+        sans_io(new_connection(&mut options))
     }
 
     fn check_server_identity(
@@ -130,6 +109,35 @@ fn new_connection(options: &mut ConnectOptions) -> Result<Connection, TlsError> 
     let conn = Connection::new(options);
     options.zeroize_secrets();
     conn
+}
+
+/// An attached socket: `conn` over the caller's stream, else over the
+/// transport `options` name, once its handshake and certificate decision are done.
+fn attached(
+    conn: Result<Connection, TlsError>,
+    options: &ConnectOptions,
+    socket: Option<wit_transport::Duplex>,
+) -> Result<client::TlsSocket, wit::TlsError> {
+    let attached = (|| {
+        let conn = conn?;
+        let duplex = match socket {
+            Some(duplex) => duplex,
+            None => open(&options.target()?)?,
+        };
+        Attached::connect(conn, Duplex(duplex))
+    })()
+    .map_err(wit_error)?;
+    Ok(client::TlsSocket::new(Socket {
+        mode: RefCell::new(Mode::Attached(Box::new(attached))),
+    }))
+}
+
+/// A sans-IO socket for `conn`.
+fn sans_io(conn: Result<Connection, TlsError>) -> Result<client::TlsSocket, wit::TlsError> {
+    let conn = conn.map_err(wit_error)?;
+    Ok(client::TlsSocket::new(Socket {
+        mode: RefCell::new(Mode::SansIo(Box::new(conn))),
+    }))
 }
 
 /// Opens the transport Node's options name.

@@ -40,12 +40,17 @@ pub struct ClientKeys {
 /// replaces what came before it, as OpenSSL's one certificate slot per key type
 /// does when both are of one type.
 pub fn client_identity(options: &ConnectOptions) -> Result<ClientKeys, TlsError> {
+    // Each item of `cert` is a whole chain, and OpenSSL keeps one certificate
+    // per key type, the last set: `[leaf, intermediate]` leaves the intermediate,
+    // which then fails to match the key, as in Node.
     let chain: Vec<_> = options
         .cert
         .iter()
         .flatten()
-        .flat_map(|item| certificates_in(item.as_bytes()))
-        .collect();
+        .rev()
+        .map(|item| certificates_in(item.as_bytes()))
+        .find(|certificates| !certificates.is_empty())
+        .unwrap_or_default();
     let key = match options.key.as_deref().and_then(<[KeyEntry]>::first) {
         Some(entry) => Some(private_key(entry, options.passphrase.as_deref())?),
         None => None,
@@ -147,15 +152,17 @@ fn decrypt_pkcs8(der: &[u8], passphrase: Option<&str>) -> Result<SecretKey, TlsE
         return Err(bad_decrypt());
     };
     // kdf_within_limits has bounded the work already, as OpenSSL bounds it.
-    let mut plain =
-        pbe::pbes2_decrypt(params, password, info.encrypted_data, &mut KdfBudget::unbounded())
-            .map_err(|err| match err {
-                Pbes2Error::Decrypt(DecryptError::WrongFinalBlockLength) => {
-                    wrong_final_block_length()
-                }
-                Pbes2Error::MemoryLimit => scrypt_memory_exceeded(),
-                _ => bad_decrypt(),
-            })?;
+    let mut plain = pbe::pbes2_decrypt(
+        params,
+        password,
+        info.encrypted_data,
+        &mut KdfBudget::unbounded(),
+    )
+    .map_err(|err| match err {
+        Pbes2Error::Decrypt(DecryptError::WrongFinalBlockLength) => wrong_final_block_length(),
+        Pbes2Error::MemoryLimit => scrypt_memory_exceeded(),
+        _ => bad_decrypt(),
+    })?;
     if pkcs8::PrivateKeyInfo::try_from(plain.as_slice()).is_err() {
         return Err(decoder_unsupported());
     }
@@ -314,7 +321,9 @@ mod pem {
             assert_eq!(block.label, "RSA PRIVATE KEY");
             assert_eq!(block.header, "Proc-Type: 4,ENCRYPTED\nDEK-Info: X\n");
             assert_eq!(&block.decode_body().unwrap()[..], b"hi");
-            let plain = first_key_block(b"-----BEGIN PRIVATE KEY-----\naGk=\n-----END PRIVATE KEY-----").unwrap();
+            let plain =
+                first_key_block(b"-----BEGIN PRIVATE KEY-----\naGk=\n-----END PRIVATE KEY-----")
+                    .unwrap();
             assert!(plain.header.is_empty());
             assert!(first_key_block(b"-----BEGIN PRIVATE KEY-----\naGk=\n").is_none());
         }
@@ -353,10 +362,11 @@ mod legacy {
         let (cipher, iv) = cipher_info(&block.header)?;
         let password = pem_password(passphrase)?;
         let key = bytes_to_key(password, &iv[..8], cipher.key_len());
-        let mut plain = pbe::cbc_decrypt(cipher, &key, &iv, &ciphertext).map_err(|err| match err {
-            DecryptError::WrongFinalBlockLength => wrong_final_block_length(),
-            DecryptError::BadDecrypt => bad_decrypt(),
-        })?;
+        let mut plain =
+            pbe::cbc_decrypt(cipher, &key, &iv, &ciphertext).map_err(|err| match err {
+                DecryptError::WrongFinalBlockLength => wrong_final_block_length(),
+                DecryptError::BadDecrypt => bad_decrypt(),
+            })?;
         // A wrong passphrase whose padding happens to fit leaves bytes no key
         // decoder takes: OpenSSL then says "unsupported".
         if !looks_like_key(&plain) {
@@ -401,7 +411,11 @@ mod legacy {
         // The name runs to a blank or a comma (not a newline: OpenSSL's strcspn).
         let name_end = rest.find([' ', '\t', ',']).unwrap_or(rest.len());
         let cipher = cipher_named(&rest[..name_end]).ok_or_else(|| {
-            pem_error("UNSUPPORTED_ENCRYPTION", "04800072", "unsupported encryption")
+            pem_error(
+                "UNSUPPORTED_ENCRYPTION",
+                "04800072",
+                "unsupported encryption",
+            )
         })?;
         let rest = blanks(&rest[name_end..]);
         let hex = rest
@@ -471,7 +485,9 @@ mod legacy {
                 let Some((digits, body)) = rest.split_at_checked(n) else {
                     return false;
                 };
-                let len = digits.iter().fold(0usize, |acc, &d| (acc << 8) | usize::from(d));
+                let len = digits
+                    .iter()
+                    .fold(0usize, |acc, &d| (acc << 8) | usize::from(d));
                 (len, body)
             }
             _ => return false,
@@ -504,15 +520,42 @@ mod legacy {
             let ok = format!("Proc-Type: 4,ENCRYPTED\nDEK-Info: aes256,{iv}\n");
             assert_eq!(cipher_info(&ok).unwrap().0, Cbc::Aes256);
             for (header, code) in [
-                (format!("DEK-Info: AES-256-CBC,{iv}\n"), "ERR_OSSL_PEM_NOT_PROC_TYPE"),
-                ("Proc-Type: 4,FOO\n".to_owned(), "ERR_OSSL_PEM_NOT_ENCRYPTED"),
-                ("Proc-Type: 3,ENCRYPTED\n".to_owned(), "ERR_OSSL_UNSUPPORTED"),
-                ("Proc-Type: 4,ENCRYPTED x\n".to_owned(), "ERR_OSSL_PEM_SHORT_HEADER"),
-                ("Proc-Type: 4,ENCRYPTED\n".to_owned(), "ERR_OSSL_PEM_NOT_DEK_INFO"),
-                (format!("Proc-Type: 4,ENCRYPTED\nDEK-Info: CAMELLIA-128-CBC,{iv}\n"), "ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION"),
-                ("Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC\n".to_owned(), "ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION"),
-                ("Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC \n".to_owned(), "ERR_OSSL_PEM_MISSING_DEK_IV"),
-                ("Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,0011\n".to_owned(), "ERR_OSSL_PEM_BAD_IV_CHARS"),
+                (
+                    format!("DEK-Info: AES-256-CBC,{iv}\n"),
+                    "ERR_OSSL_PEM_NOT_PROC_TYPE",
+                ),
+                (
+                    "Proc-Type: 4,FOO\n".to_owned(),
+                    "ERR_OSSL_PEM_NOT_ENCRYPTED",
+                ),
+                (
+                    "Proc-Type: 3,ENCRYPTED\n".to_owned(),
+                    "ERR_OSSL_UNSUPPORTED",
+                ),
+                (
+                    "Proc-Type: 4,ENCRYPTED x\n".to_owned(),
+                    "ERR_OSSL_PEM_SHORT_HEADER",
+                ),
+                (
+                    "Proc-Type: 4,ENCRYPTED\n".to_owned(),
+                    "ERR_OSSL_PEM_NOT_DEK_INFO",
+                ),
+                (
+                    format!("Proc-Type: 4,ENCRYPTED\nDEK-Info: CAMELLIA-128-CBC,{iv}\n"),
+                    "ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION",
+                ),
+                (
+                    "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC\n".to_owned(),
+                    "ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION",
+                ),
+                (
+                    "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC \n".to_owned(),
+                    "ERR_OSSL_PEM_MISSING_DEK_IV",
+                ),
+                (
+                    "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,0011\n".to_owned(),
+                    "ERR_OSSL_PEM_BAD_IV_CHARS",
+                ),
             ] {
                 assert_eq!(cipher_info(&header).unwrap_err().code, code, "{header}");
             }
@@ -590,7 +633,7 @@ pub mod pbe {
         iv: &[u8],
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
-        if ciphertext.is_empty() || ciphertext.len() % cipher.block_len() != 0 {
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(cipher.block_len()) {
             return Err(DecryptError::WrongFinalBlockLength);
         }
         let mut buf = Zeroizing::new(ciphertext.to_vec());
@@ -639,13 +682,23 @@ pub mod pbe {
     }
 
     impl KdfLimits {
-        /// For PKCS#12 bundles: OpenSSL writes 2048 iterations and recommended
-        /// counts reach 1.3 million; 10 million is far above both. A bundle takes
-        /// at most 8 derivations (two MAC tries, key and IV of two safes), so
-        /// 100 million in all lets every derivation use the maximum.
-        pub const PFX: KdfLimits = KdfLimits {
-            max_iterations: 10_000_000,
-            max_total: 100_000_000,
+        /// For PKCS#12 bundles: OpenSSL writes 2048 iterations, Windows 2000,
+        /// Java 10000; a million is 500 times OpenSSL's and about a second of
+        /// SHA-256 in the guest. A bundle takes at most 8 derivations (two MAC
+        /// tries, key and IV of two safes), so 8 million in all lets each use
+        /// the maximum. Fuzzing builds (`cfg(fuzzing)`, set by cargo-fuzz) keep
+        /// both low, so that no fuzzed input is a slow unit.
+        #[allow(unexpected_cfgs)]
+        pub const PFX: KdfLimits = if cfg!(fuzzing) {
+            KdfLimits {
+                max_iterations: 4096,
+                max_total: 32_768,
+            }
+        } else {
+            KdfLimits {
+                max_iterations: 1_000_000,
+                max_total: 8_000_000,
+            }
         };
     }
 
@@ -783,9 +836,7 @@ pub mod pbe {
                     return Err(Pbes2Error::MemoryLimit);
                 }
                 let (r, p) = (u32::from(kdf.block_size), u32::from(kdf.parallelization));
-                let work = n
-                    .saturating_mul(u64::from(r))
-                    .saturating_mul(u64::from(p));
+                let work = n.saturating_mul(u64::from(r)).saturating_mul(u64::from(p));
                 budget.charge(work, 1).map_err(|_| Pbes2Error::OverLimit)?;
                 // The length given here is only scrypt's PHC-string default; the
                 // output's own length is what counts.
@@ -852,10 +903,8 @@ pub(crate) mod fixtures {
             use std::sync::atomic::{AtomicUsize, Ordering};
             static COUNT: AtomicUsize = AtomicUsize::new(0);
             let n = COUNT.fetch_add(1, Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "tls-connect-{prefix}-{}-{n}",
-                std::process::id()
-            ));
+            let path = std::env::temp_dir()
+                .join(format!("tls-connect-{prefix}-{}-{n}", std::process::id()));
             let _ = std::fs::remove_dir_all(&path);
             std::fs::create_dir_all(&path).expect("temp dir");
             Self(path)
@@ -918,17 +967,39 @@ pub(crate) mod fixtures {
         } else {
             &["-newkey", algorithm]
         };
-        let mut ca = vec!["req", "-x509", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"];
+        let mut ca = vec![
+            "req", "-x509", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        ];
         ca.extend_from_slice(key_args);
         ca.extend_from_slice(&["-subj", "/CN=tls-connect test CA", "-days", "2"]);
         dir.openssl(&ca);
-        let mut csr = vec!["req", "-new", "-nodes", "-keyout", "client.key", "-out", "client.csr"];
+        let mut csr = vec![
+            "req",
+            "-new",
+            "-nodes",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
+        ];
         csr.extend_from_slice(key_args);
         csr.extend_from_slice(&["-subj", "/CN=tls-connect test client"]);
         dir.openssl(&csr);
         dir.openssl(&[
-            "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-set_serial", "7", "-out", "client.pem", "-days", "2",
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "7",
+            "-out",
+            "client.pem",
+            "-days",
+            "2",
         ]);
         dir
     }
@@ -1022,8 +1093,16 @@ mod tests {
     fn encrypted_pkcs8_key_needs_its_passphrase() {
         let dir = TempDir::new("pkcs8");
         dir.openssl(&[
-            "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-aes-256-cbc", "-pass", "pass:s3cret", "-out", "key.pem",
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-aes-256-cbc",
+            "-pass",
+            "pass:s3cret",
+            "-out",
+            "key.pem",
         ]);
         let pem = String::from_utf8(dir.read("key.pem")).unwrap();
         assert!(pem.contains("ENCRYPTED PRIVATE KEY"));
@@ -1118,8 +1197,20 @@ mod tests {
     fn legacy_encrypted_keys_decrypt_in_every_cipher() {
         for algorithm in ["rsa:2048", "ec"] {
             let dir = pki(algorithm);
-            let (tool, kind) = if algorithm == "ec" { ("ec", "EC") } else { ("rsa", "RSA") };
-            let mut plain_args = vec![tool, "-in", "client.key", "-outform", "DER", "-out", "plain.der"];
+            let (tool, kind) = if algorithm == "ec" {
+                ("ec", "EC")
+            } else {
+                ("rsa", "RSA")
+            };
+            let mut plain_args = vec![
+                tool,
+                "-in",
+                "client.key",
+                "-outform",
+                "DER",
+                "-out",
+                "plain.der",
+            ];
             if tool == "rsa" {
                 plain_args.push("-traditional");
             }
@@ -1128,15 +1219,34 @@ mod tests {
             let mut ciphers = vec!["-aes128", "-aes192", "-aes256", "-des3"];
             // Single DES is in OpenSSL 3's legacy provider only.
             let des = dir.try_openssl(&[
-                tool, "-in", "client.key", "-des", "-passout", "pass:s3cret", "-provider", "legacy",
-                "-provider", "default", "-out", "probe.key",
+                tool,
+                "-in",
+                "client.key",
+                "-des",
+                "-passout",
+                "pass:s3cret",
+                "-provider",
+                "legacy",
+                "-provider",
+                "default",
+                "-out",
+                "probe.key",
             ]);
             if des {
                 ciphers.push("-des");
             }
             for cipher in ciphers {
                 let name = format!("{tool}{cipher}.key");
-                let mut args = vec![tool, "-in", "client.key", cipher, "-passout", "pass:s3cret", "-out", &name];
+                let mut args = vec![
+                    tool,
+                    "-in",
+                    "client.key",
+                    cipher,
+                    "-passout",
+                    "pass:s3cret",
+                    "-out",
+                    &name,
+                ];
                 if tool == "rsa" {
                     args.push("-traditional");
                 }
@@ -1146,7 +1256,10 @@ mod tests {
                 dir.openssl(&args);
                 let pem = dir.read(&name);
                 let text = String::from_utf8_lossy(&pem);
-                assert!(text.contains(&format!("BEGIN {kind} PRIVATE KEY")), "{name}");
+                assert!(
+                    text.contains(&format!("BEGIN {kind} PRIVATE KEY")),
+                    "{name}"
+                );
                 assert!(text.contains("Proc-Type: 4,ENCRYPTED"), "{name}");
                 let key = private_key(&entry(pem.clone(), None), Some("s3cret")).unwrap();
                 let der = match &*key {
@@ -1164,7 +1277,8 @@ mod tests {
                 let path = dir.path(&name);
                 for passphrase in [Some("wrong"), None, Some("")] {
                     let ours = as_node(private_key(&entry(pem.clone(), None), passphrase));
-                    let node = node_context(&json!({ "key": file(&path), "passphrase": passphrase }));
+                    let node =
+                        node_context(&json!({ "key": file(&path), "passphrase": passphrase }));
                     assert_eq!(ours, node, "{name} with {passphrase:?}");
                     assert_eq!(ours.unwrap_err().0.as_deref(), Some("ERR_OSSL_BAD_DECRYPT"));
                 }
@@ -1177,8 +1291,31 @@ mod tests {
     #[test]
     fn wrong_passphrase_with_fitting_padding_is_unsupported() {
         let dir = pki("rsa:2048");
-        dir.openssl(&["rsa", "-in", "client.key", "-aes128", "-passout", "pass:s3cret", "-traditional", "-out", "legacy.key"]);
-        dir.openssl(&["pkcs8", "-topk8", "-in", "client.key", "-v2", "aes-128-cbc", "-iter", "1", "-passout", "pass:s3cret", "-out", "pkcs8.key"]);
+        dir.openssl(&[
+            "rsa",
+            "-in",
+            "client.key",
+            "-aes128",
+            "-passout",
+            "pass:s3cret",
+            "-traditional",
+            "-out",
+            "legacy.key",
+        ]);
+        dir.openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            "client.key",
+            "-v2",
+            "aes-128-cbc",
+            "-iter",
+            "1",
+            "-passout",
+            "pass:s3cret",
+            "-out",
+            "pkcs8.key",
+        ]);
         for name in ["legacy.key", "pkcs8.key"] {
             let pem = dir.read(name);
             let lucky = (0..20_000)
@@ -1200,8 +1337,28 @@ mod tests {
     fn passphrase_edges_and_bad_headers_answer_as_node() {
         let dir = pki("ec");
         let long = "a".repeat(1025);
-        dir.openssl(&["pkcs8", "-topk8", "-in", "client.key", "-v2", "aes-256-cbc", "-passout", "pass:", "-out", "empty.key"]);
-        dir.openssl(&["ec", "-in", "client.key", "-aes256", "-passout", &format!("pass:{}", &long[..1024]), "-out", "long.key"]);
+        dir.openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            "client.key",
+            "-v2",
+            "aes-256-cbc",
+            "-passout",
+            "pass:",
+            "-out",
+            "empty.key",
+        ]);
+        dir.openssl(&[
+            "ec",
+            "-in",
+            "client.key",
+            "-aes256",
+            "-passout",
+            &format!("pass:{}", &long[..1024]),
+            "-out",
+            "long.key",
+        ]);
         let mut cases: Vec<(String, Option<String>)> = vec![
             ("empty.key".into(), None),
             ("empty.key".into(), Some(String::new())),
@@ -1219,16 +1376,40 @@ mod tests {
             ("short-iv", legacy.replacen(iv, &iv[..16], 1)),
             ("lower", legacy.replacen("AES-256-CBC", "aes-256-cbc", 1)),
             ("alias", legacy.replacen("AES-256-CBC,", "AES256,", 1)),
-            ("no-proc", legacy.replacen("Proc-Type: 4,ENCRYPTED\n", "", 1)),
-            ("no-dek", legacy.replacen(&format!("DEK-Info: AES-256-CBC,{iv}\n"), "", 1)),
+            (
+                "no-proc",
+                legacy.replacen("Proc-Type: 4,ENCRYPTED\n", "", 1),
+            ),
+            (
+                "no-dek",
+                legacy.replacen(&format!("DEK-Info: AES-256-CBC,{iv}\n"), "", 1),
+            ),
             ("proc-3", legacy.replacen("Proc-Type: 4", "Proc-Type: 3", 1)),
             ("not-encrypted", legacy.replacen("4,ENCRYPTED", "4,FOO", 1)),
-            ("bogus-cipher", legacy.replacen("AES-256-CBC", "BOGUS-CBC", 1)),
-            ("camellia", legacy.replacen("AES-256-CBC", "CAMELLIA-256-CBC", 1)),
-            ("no-comma", legacy.replacen("AES-256-CBC,", "AES-256-CBC", 1)),
+            (
+                "bogus-cipher",
+                legacy.replacen("AES-256-CBC", "BOGUS-CBC", 1),
+            ),
+            (
+                "camellia",
+                legacy.replacen("AES-256-CBC", "CAMELLIA-256-CBC", 1),
+            ),
+            (
+                "no-comma",
+                legacy.replacen("AES-256-CBC,", "AES-256-CBC", 1),
+            ),
             ("no-blank-line", legacy.replacen("\n\n", "\n", 1)),
-            ("bad-base64", format!("{}!!!!{}", &legacy[..body_start], &legacy[body_start + 4..])),
-            ("truncated", format!("{}\n-----END EC PRIVATE KEY-----\n", &legacy[..body_start + 10])),
+            (
+                "bad-base64",
+                format!("{}!!!!{}", &legacy[..body_start], &legacy[body_start + 4..]),
+            ),
+            (
+                "truncated",
+                format!(
+                    "{}\n-----END EC PRIVATE KEY-----\n",
+                    &legacy[..body_start + 10]
+                ),
+            ),
             ("crlf", legacy.replace('\n', "\r\n")),
         ];
         for (name, text) in variants {
@@ -1236,16 +1417,28 @@ mod tests {
             cases.push((name.into(), Some(long[..1024].to_owned())));
         }
         for (name, passphrase) in cases {
-            let ours = as_node(private_key(&entry(dir.read(&name), passphrase.as_deref()), None));
-            let node = node_context(&json!({ "key": file(&dir.path(&name)), "passphrase": passphrase }));
+            let ours = as_node(private_key(
+                &entry(dir.read(&name), passphrase.as_deref()),
+                None,
+            ));
+            let node =
+                node_context(&json!({ "key": file(&dir.path(&name)), "passphrase": passphrase }));
             // Camellia: Node has it (and so fails later, on this AES ciphertext);
             // this engine has not, and says so.
             if name == "camellia" {
                 assert_eq!(node.unwrap_err().0.as_deref(), Some("ERR_OSSL_BAD_DECRYPT"));
-                assert_eq!(ours.unwrap_err().0.as_deref(), Some("ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION"));
+                assert_eq!(
+                    ours.unwrap_err().0.as_deref(),
+                    Some("ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION")
+                );
                 continue;
             }
-            assert_eq!(ours, node, "{name} with a passphrase of {:?} bytes", passphrase.map(|p| p.len()));
+            assert_eq!(
+                ours,
+                node,
+                "{name} with a passphrase of {:?} bytes",
+                passphrase.map(|p| p.len())
+            );
         }
     }
 
@@ -1257,7 +1450,20 @@ mod tests {
         let rsa = pki("rsa:2048");
         let ec = pki("ec");
         for dir in [&rsa, &ec] {
-            dir.openssl(&["pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-certfile", "ca.pem", "-passout", "pass:x", "-out", "client.p12"]);
+            dir.openssl(&[
+                "pkcs12",
+                "-export",
+                "-in",
+                "client.pem",
+                "-inkey",
+                "client.key",
+                "-certfile",
+                "ca.pem",
+                "-passout",
+                "pass:x",
+                "-out",
+                "client.p12",
+            ]);
         }
         let cert = |dir: &TempDir, name: &str| certificates_in(&dir.read(name)).remove(0);
         let options = ConnectOptions {
@@ -1265,20 +1471,35 @@ mod tests {
             key: Some(vec![entry(rsa.read("client.key"), None)]),
             passphrase: Some("x".into()),
             pfx: Some(vec![
-                PfxEntry { buf: rsa.read("client.p12"), passphrase: None },
-                PfxEntry { buf: ec.read("client.p12"), passphrase: Some(String::new()) },
+                PfxEntry {
+                    buf: rsa.read("client.p12"),
+                    passphrase: None,
+                },
+                PfxEntry {
+                    buf: ec.read("client.p12"),
+                    passphrase: Some(String::new()),
+                },
             ]),
             ..Default::default()
         };
         let keys = client_identity(&options).unwrap();
         let identity = keys.identity.unwrap();
-        assert_eq!(identity.chain, vec![cert(&ec, "client.pem"), cert(&ec, "ca.pem")]);
+        assert_eq!(
+            identity.chain,
+            vec![cert(&ec, "client.pem"), cert(&ec, "ca.pem")]
+        );
         assert!(matches!(*identity.key, PrivateKeyDer::Pkcs8(_)));
-        assert_eq!(keys.pfx_authorities, vec![cert(&rsa, "ca.pem"), cert(&ec, "ca.pem")]);
+        assert_eq!(
+            keys.pfx_authorities,
+            vec![cert(&rsa, "ca.pem"), cert(&ec, "ca.pem")]
+        );
         // A bad bundle fails the whole context, as in Node, whatever came before.
         let mut bad = options.clone();
         bad.pfx.as_mut().unwrap()[1].passphrase = Some("wrong".into());
         let err = client_identity(&bad).err().unwrap();
-        assert_eq!((err.code.as_str(), err.message.as_str()), ("", "mac verify failure"));
+        assert_eq!(
+            (err.code.as_str(), err.message.as_str()),
+            ("", "mac verify failure")
+        );
     }
 }

@@ -418,21 +418,12 @@ fn local_address(address: Option<String>) -> Result<Option<String>, TlsError> {
     }
 }
 
-/// net's `localPort`; 0 means any. Node checks only its type and lets the
-/// binding cut a larger one to 16 bits; this engine refuses it instead, with
-/// Node's error for a port out of range.
+/// net's `localPort`; 0 means any. Node checks only its type and its binding
+/// keeps the low 16 bits of a larger one: so does this engine.
 fn local_port(port: Option<u32>) -> Result<Option<u16>, TlsError> {
-    match port {
-        None | Some(0) => Ok(None),
-        Some(port) => u16::try_from(port).map(Some).map_err(|_| {
-            TlsError::new(
-                "ERR_SOCKET_BAD_PORT",
-                format!(
-                    "options.localPort should be >= 0 and < 65536. Received type number ({port})."
-                ),
-            )
-        }),
-    }
+    Ok(port
+        .map(|port| (port & 0xffff) as u16)
+        .filter(|port| *port != 0))
 }
 
 /// net's `keepAlive` with `keepAliveInitialDelay`: the delay in milliseconds,
@@ -922,7 +913,7 @@ mod tests {
     }
 
     #[test]
-    fn local_port_is_a_port_or_refused() {
+    fn local_port_keeps_sixteen_bits_as_nodes_binding() {
         let port = |p: u32| {
             tcp(NetOptions {
                 local_port: Some(p),
@@ -931,12 +922,8 @@ mod tests {
         };
         assert_eq!(port(0).unwrap().local_port, None);
         assert_eq!(port(65535).unwrap().local_port, Some(65535));
-        let err = port(70000).unwrap_err();
-        assert_eq!(err.code, "ERR_SOCKET_BAD_PORT");
-        assert_eq!(
-            err.message,
-            "options.localPort should be >= 0 and < 65536. Received type number (70000)."
-        );
+        assert_eq!(port(70000).unwrap().local_port, Some(4464));
+        assert_eq!(port(65536).unwrap().local_port, None);
     }
 
     /// Node keeps `~~(keepAliveInitialDelay / 1000)` seconds; 0 leaves the system's delay.

@@ -148,6 +148,21 @@ impl TrustStore {
         }
     }
 
+    /// Certificates trusted besides `ca` (or the default roots): the other
+    /// certificates of a `pfx`, which Node adds to its store.
+    pub fn with_extra_certificates(self, extra: &[CertificateDer<'static>]) -> Self {
+        if extra.is_empty() {
+            return self;
+        }
+        let mut all = self.trusted().to_vec();
+        all.extend(extra.iter().cloned());
+        Self {
+            crls: self.crls,
+            crl_ders: self.crl_ders,
+            ..Self::from_certificates(Arc::new(all), self.partial)
+        }
+    }
+
     /// The trusted certificates in OpenSSL's order: `ca`, or the default roots.
     fn trusted(&self) -> &[CertificateDer<'static>] {
         match &self.ca {

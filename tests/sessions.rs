@@ -135,10 +135,9 @@ fn junk_sessions_make_a_full_handshake() {
     }
 }
 
-/// The caller's `checkServerIdentity`: nothing written reaches the server until
-/// the verdict; after an acceptance data flows.
-#[test]
-fn the_callers_identity_check_accepts() {
+/// An attached connection to a new Node server, paused for the caller's
+/// `checkServerIdentity` (the PKI and server live as long as the test).
+fn connect_for_callers_check() -> (DemoPki, NodeServer, ClientInstance, TlsSocket) {
     let pki = DemoPki::generate();
     let server = server(&pki, None);
     let mut instance = instance();
@@ -147,6 +146,14 @@ fn the_callers_identity_check_accepts() {
         ..options(&pki, &server)
     };
     let socket = instance.connect(options).unwrap().expect("handshake done");
+    (pki, server, instance, socket)
+}
+
+/// The caller's `checkServerIdentity`: nothing written reaches the server until
+/// the verdict; after an acceptance data flows.
+#[test]
+fn the_callers_identity_check_accepts() {
+    let (_pki, _server, mut instance, socket) = connect_for_callers_check();
     let mut calls = instance.socket(&socket);
     assert!(!calls.authorized().unwrap());
     let chain = calls
@@ -168,14 +175,7 @@ fn the_callers_identity_check_accepts() {
 /// none of what was written before it.
 #[test]
 fn the_callers_identity_check_refuses() {
-    let pki = DemoPki::generate();
-    let server = server(&pki, None);
-    let mut instance = instance();
-    let options = ConnectOptions {
-        identity_check: Some(IdentityCheck::Caller),
-        ..options(&pki, &server)
-    };
-    let socket = instance.connect(options).unwrap().expect("handshake done");
+    let (_pki, server, mut instance, socket) = connect_for_callers_check();
     instance.socket(&socket).write(b"secret").unwrap().unwrap();
     let verdict = TlsError {
         code: "ERR_MY_CHECK".into(),

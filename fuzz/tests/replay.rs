@@ -32,3 +32,8 @@ fn options_seeds_replay() {
 fn certinfo_seeds_replay() {
     replay("certinfo", tls_connect_fuzz::certinfo_input::run);
 }
+
+#[test]
+fn pfx_seeds_replay() {
+    replay("pfx", tls_connect_fuzz::pfx_input::run);
+}

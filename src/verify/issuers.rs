@@ -15,13 +15,7 @@ impl TrustStore {
     /// towards a root, in order; empty when the chain already ends at a
     /// self-issued certificate or its issuer is not in the store.
     pub fn issuers_after(&self, chain: &[CertificateDer<'_>]) -> Vec<CertificateDer<'static>> {
-        let store: Vec<&[u8]> = match &self.ca {
-            Some(ca) => ca.iter().map(|c| c.as_ref()).collect(),
-            None => webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .map(|c| c.as_ref())
-                .collect(),
-        };
+        let store: Vec<&[u8]> = self.trusted().iter().map(|c| c.as_ref()).collect();
         let mut added: Vec<CertificateDer<'static>> = Vec::new();
         let mut last = match chain.last() {
             Some(last) => last.as_ref().to_vec(),
