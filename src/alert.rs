@@ -79,6 +79,9 @@ pub fn from_rustls(err: &Error) -> TlsError {
         Error::DecryptError => ssl_error(0x119, "decryption failed or bad record mac"),
         Error::NoApplicationProtocol => ssl_error(0x460, "tlsv1 alert no application protocol"),
         Error::PeerIncompatible(_) => ssl_error(0x410, "sslv3 alert handshake failure"),
+        Error::PeerMisbehaved(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme) => {
+            ssl_error(0x172, "wrong signature type")
+        }
         // A failure the verifier already named (verify.rs) comes through rustls whole.
         Error::InvalidCertificate(CertificateError::Other(other)) => {
             match other.0.downcast_ref::<TlsError>() {
@@ -107,6 +110,18 @@ pub fn disconnected_before_secure() -> TlsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server signing with a scheme the ClientHello did not offer.
+    #[test]
+    fn an_unoffered_signature_scheme_is_openssls_wrong_signature_type() {
+        let err =
+            from_rustls(&rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
+        assert_eq!(err.code, "ERR_SSL_WRONG_SIGNATURE_TYPE");
+        assert_eq!(
+            err.message,
+            "error:0A000172:SSL routines::wrong signature type"
+        );
+    }
 
     #[test]
     fn alerts_use_openssl_codes_and_text() {

@@ -218,6 +218,16 @@ impl AcceptChainVerifier {
         &self.schemes
     }
 
+    /// A server must sign with a scheme the ClientHello offered (Node's
+    /// `sigalgs` narrows them); OpenSSL refuses any other ("wrong signature type").
+    fn offered(&self, dss: &DigitallySignedStruct) -> Result<(), rustls::Error> {
+        if self.schemes.contains(&dss.scheme) {
+            Ok(())
+        } else {
+            Err(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into())
+        }
+    }
+
     /// The OCSP response stapled with `leaf` by the handshake that just ended
     /// (empty when none): the newest one kept for that certificate. Older ones
     /// (from handshakes that failed before taking theirs) go with it.
@@ -254,6 +264,7 @@ impl ServerCertVerifier for AcceptChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.offered(dss)?;
         verify_tls12_signature(message, cert, dss, &self.algorithms)
             .or_else(|err| verify_with_v1_key(err, false, message, cert, dss, &self.algorithms))
             .map_err(|err| name_small_rsa_key(err, cert))
@@ -265,6 +276,7 @@ impl ServerCertVerifier for AcceptChainVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.offered(dss)?;
         verify_tls13_signature(message, cert, dss, &self.algorithms)
             .or_else(|err| verify_with_v1_key(err, true, message, cert, dss, &self.algorithms))
             .map_err(|err| name_small_rsa_key(err, cert))
