@@ -863,55 +863,34 @@ mod trust_tests {
     //! Version 1 certificates are made by the openssl CLI, the rest by rcgen.
 
     use std::path::PathBuf;
-    use std::process::Command;
     use std::slice;
     use std::time::Duration;
 
     use host_example::pki::{self, Ca, LeafSpec};
+
+    use crate::keys::fixtures::TempDir;
     use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 
     use super::*;
 
     /// A scratch directory for the openssl CLI, removed when dropped.
-    struct Scratch(PathBuf);
+    struct Scratch(TempDir);
 
     impl Scratch {
         fn new() -> Self {
-            use std::sync::atomic::{AtomicUsize, Ordering};
-            static COUNT: AtomicUsize = AtomicUsize::new(0);
-            let n = COUNT.fetch_add(1, Ordering::Relaxed);
-            let dir =
-                std::env::temp_dir().join(format!("tls-connect-verify-{}-{n}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("scratch dir");
-            Self(dir)
-        }
-
-        fn path(&self, name: &str) -> PathBuf {
-            self.0.join(name)
+            Self(TempDir::new("verify"))
         }
 
         fn write(&self, name: &str, text: &str) -> PathBuf {
-            let path = self.path(name);
-            std::fs::write(&path, text).expect("write");
-            path
+            self.0.write(name, text)
         }
 
         fn read(&self, name: &str) -> String {
-            std::fs::read_to_string(self.path(name)).expect("openssl wrote it")
+            String::from_utf8(self.0.read(name)).expect("openssl writes text")
         }
 
-        /// Runs openssl in the directory; panics with its output on failure.
         fn openssl(&self, args: &[&str]) {
-            let out = Command::new("openssl")
-                .args(args)
-                .current_dir(&self.0)
-                .output()
-                .expect("openssl runs");
-            assert!(
-                out.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            self.0.openssl(args);
         }
 
         /// A new P-256 key `{name}.key` and a request `{name}.csr` for `subject`.

@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use host_example::{ConnectOptions, KeyEntry, Pem, PfxEntry};
@@ -16,26 +14,11 @@ use support::peers::{NodeServer, NodeServerConfig, TempDir};
 const WAIT: Duration = Duration::from_secs(20);
 const CLIENT_CN: &str = "tls-connect identity client";
 
-/// Runs `openssl args…` in `dir`; panics with its stderr if it fails.
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A root CA, an intermediate it issued, a client leaf the intermediate issued
 /// (RSA: the legacy key is a PKCS#1 one), and a `localhost` server certificate
 /// the root issued; PEM files in a fresh directory.
 fn pki() -> TempDir {
     let dir = TempDir::new("client-identity");
-    let d = dir.path();
     let ec = [
         "-newkey",
         "ec",
@@ -43,8 +26,7 @@ fn pki() -> TempDir {
         "ec_paramgen_curve:P-256",
         "-nodes",
     ];
-    openssl(
-        d,
+    dir.openssl(
         &[
             &[
                 "req",
@@ -74,8 +56,7 @@ fn pki() -> TempDir {
         "server.ext",
         "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n",
     );
-    openssl(
-        d,
+    dir.openssl(
         &[
             &[
                 "req",
@@ -91,66 +72,56 @@ fn pki() -> TempDir {
         ]
         .concat(),
     );
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "inter.csr",
-            "-CA",
-            "root.pem",
-            "-CAkey",
-            "root.key",
-            "-set_serial",
-            "2",
-            "-days",
-            "2",
-            "-extfile",
-            "ca.ext",
-            "-out",
-            "inter.pem",
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "client.key",
-            "-out",
-            "client.csr",
-            "-subj",
-            &format!("/CN={CLIENT_CN}"),
-        ],
-    );
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "client.csr",
-            "-CA",
-            "inter.pem",
-            "-CAkey",
-            "inter.key",
-            "-set_serial",
-            "3",
-            "-days",
-            "2",
-            "-extfile",
-            "client.ext",
-            "-out",
-            "client.pem",
-        ],
-    );
-    openssl(
-        d,
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "inter.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-set_serial",
+        "2",
+        "-days",
+        "2",
+        "-extfile",
+        "ca.ext",
+        "-out",
+        "inter.pem",
+    ]);
+    dir.openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "client.key",
+        "-out",
+        "client.csr",
+        "-subj",
+        &format!("/CN={CLIENT_CN}"),
+    ]);
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "inter.pem",
+        "-CAkey",
+        "inter.key",
+        "-set_serial",
+        "3",
+        "-days",
+        "2",
+        "-extfile",
+        "client.ext",
+        "-out",
+        "client.pem",
+    ]);
+    dir.openssl(
         &[
             &[
                 "req",
@@ -166,27 +137,24 @@ fn pki() -> TempDir {
         ]
         .concat(),
     );
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "root.pem",
-            "-CAkey",
-            "root.key",
-            "-set_serial",
-            "4",
-            "-days",
-            "2",
-            "-extfile",
-            "server.ext",
-            "-out",
-            "server.pem",
-        ],
-    );
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-set_serial",
+        "4",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
     dir
 }
 
@@ -207,7 +175,7 @@ fn export_pfx(dir: &TempDir, certfile: Option<&str>, extra: &[&str]) -> Vec<u8> 
     }
     args.extend(extra);
     args.extend(["-passout", "pass:s3cret", "-out", "client.p12"]);
-    openssl(dir.path(), &args);
+    dir.openssl(&args);
     std::fs::read(dir.path().join("client.p12")).expect("the bundle")
 }
 
@@ -291,20 +259,17 @@ fn legacy_pfx_identity_reaches_node() {
 #[test]
 fn legacy_encrypted_key_reaches_node() {
     let dir = pki();
-    openssl(
-        dir.path(),
-        &[
-            "rsa",
-            "-in",
-            "client.key",
-            "-aes256",
-            "-traditional",
-            "-passout",
-            "pass:s3cret",
-            "-out",
-            "client-enc.key",
-        ],
-    );
+    dir.openssl(&[
+        "rsa",
+        "-in",
+        "client.key",
+        "-aes256",
+        "-traditional",
+        "-passout",
+        "pass:s3cret",
+        "-out",
+        "client-enc.key",
+    ]);
     let key = read(&dir, "client-enc.key");
     assert!(key.contains("Proc-Type: 4,ENCRYPTED"));
     let server = server(&dir);

@@ -49,6 +49,20 @@ impl TempDir {
         std::fs::write(&path, contents).expect("write temp file");
         path
     }
+
+    /// Runs `openssl args…` in it; panics with its stderr if it fails.
+    pub fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 impl Drop for TempDir {
