@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use rustls::client::{Resumption, Tls12Resumption};
 use rustls::pki_types::{ServerName, UnixTime};
-use rustls::{ClientConnection, HandshakeKind, NamedGroup, SignatureScheme};
+use rustls::{ClientConnection, HandshakeKind, NamedGroup};
 
 use crate::certinfo::{self, PeerCertificate};
 use crate::context::SecureContext;
 use crate::events::KeyLogLines;
 pub use crate::events::SocketEvent;
 use crate::options::{ConnectOptions, IdentityCheck, Settings};
-use crate::session::{self, ConnectionSessions, SessionCache, Ticket, Verdict};
+use crate::session::{ConnectionSessions, SessionCache, Ticket, Verdict};
 use crate::verify::AcceptChainVerifier;
 use crate::{alert, identity, names, verify, TlsError};
 
@@ -163,15 +163,9 @@ impl Connection {
         let sessions = ConnectionSessions::offering(offer);
         let keylog = Arc::new(KeyLogLines::default());
         // The context is shared; what belongs to this connection alone (its
-        // sessions and key log) goes into its own copy of the config, with the
-        // verifier and resolver that let sessions resume across contexts.
+        // sessions and key log) goes into its own copy of the config.
         let mut config = (*context.config).clone();
-        let verifier = session::shared_verifier(&context.verifier);
-        config
-            .dangerous()
-            .set_certificate_verifier(verifier.clone());
-        config.client_auth_cert_resolver =
-            session::shared_resolver(&config.client_auth_cert_resolver);
+        let verifier = context.verifier.clone();
         config.resumption =
             Resumption::store(sessions.clone()).tls12_resumption(if context.no_tickets {
                 Tls12Resumption::SessionIdOnly
@@ -423,20 +417,14 @@ impl Connection {
             return Some(Vec::new());
         }
         let chain = self.tls.peer_certificates().unwrap_or(&[]);
-        if !detailed {
-            return Some(
-                chain
-                    .iter()
-                    .take(1)
-                    .map_while(|der| certinfo::describe(der).ok())
-                    .collect(),
-            );
-        }
-        // Node continues the chain with issuers from the client's trust store.
-        let issuers = self.context.trust.issuers_after(chain);
+        let (sent, issuers) = if detailed {
+            // Node continues the chain with issuers from the client's trust store.
+            (chain, self.context.trust.issuers_after(chain))
+        } else {
+            (&chain[..chain.len().min(1)], Vec::new())
+        };
         Some(
-            chain
-                .iter()
+            sent.iter()
                 .chain(&issuers)
                 .map_while(|der| certinfo::describe(der).ok())
                 .collect(),
@@ -445,13 +433,8 @@ impl Connection {
 
     /// `getCertificate()`: this side's certificate, when one is configured.
     pub fn own_certificate(&self) -> Option<PeerCertificate> {
-        let schemes = [
-            SignatureScheme::ECDSA_NISTP256_SHA256,
-            SignatureScheme::RSA_PSS_SHA256,
-            SignatureScheme::ED25519,
-        ];
         let resolver = &self.context.config.client_auth_cert_resolver;
-        let certified = resolver.resolve(&[], &schemes)?;
+        let certified = crate::keys::configured_identity(resolver.as_ref())?;
         certinfo::describe(certified.cert.first()?.as_ref()).ok()
     }
 

@@ -11,7 +11,7 @@ use crate::names::{self, select_suites, Version};
 use crate::options::{AlpnProtocols, ConnectOptions};
 use crate::verify::{AcceptChainVerifier, TrustStore};
 use crate::TlsError;
-use crate::{keys, record_crypto, signatures};
+use crate::{keys, record_crypto, session, signatures};
 
 /// What a connection needs from its secure context: the rustls config and the
 /// trust store its chain is judged against.
@@ -50,10 +50,13 @@ impl SecureContext {
         if versions.is_empty() {
             return Err(no_protocols_available());
         }
-        let verifier = Arc::new(AcceptChainVerifier::new(
+        // Shared with every context offering the same schemes, and the resolver
+        // below with every context of the same client chain: rustls resumes a
+        // session only under the verifier and resolver that made it.
+        let verifier = session::shared_verifier(&Arc::new(AcceptChainVerifier::new(
             provider.signature_verification_algorithms,
             schemes,
-        ));
+        )));
         let builder = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&versions)
             .map_err(|_| no_ciphers_available())?
@@ -67,6 +70,8 @@ impl SecureContext {
                 .map_err(|_| key_values_mismatch())?,
             None => builder.with_no_client_auth(),
         };
+        config.client_auth_cert_resolver =
+            session::shared_resolver(&config.client_auth_cert_resolver);
         config.enable_sni = send_sni;
         if let Some(alpn) = &options.alpn_protocols {
             config.alpn_protocols = alpn_list(alpn)?;

@@ -76,6 +76,24 @@ pub fn client_identity(options: &ConnectOptions) -> Result<ClientKeys, TlsError>
     })
 }
 
+/// The certificate chain and key a rustls config presents as the client's
+/// identity, whatever the server asks; `None` without one.
+pub fn configured_identity(
+    resolver: &dyn rustls::client::ResolvesClientCert,
+) -> Option<std::sync::Arc<rustls::sign::CertifiedKey>> {
+    use rustls::SignatureScheme;
+    // The resolver picks by the server's schemes; offering every kind of key's
+    // finds whichever one was configured.
+    let schemes = [
+        SignatureScheme::ECDSA_NISTP256_SHA256,
+        SignatureScheme::ECDSA_NISTP384_SHA384,
+        SignatureScheme::RSA_PSS_SHA256,
+        SignatureScheme::RSA_PKCS1_SHA256,
+        SignatureScheme::ED25519,
+    ];
+    resolver.resolve(&[], &schemes)
+}
+
 /// Decodes one PEM private key, the first key block of the text: PKCS#8,
 /// PKCS#1, SEC1, encrypted PKCS#8, or a traditional encrypted PKCS#1 or SEC1
 /// key, with the entry's passphrase, else the `passphrase` option.

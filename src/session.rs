@@ -234,14 +234,7 @@ pub fn shared_verifier(verifier: &Arc<AcceptChainVerifier>) -> Arc<AcceptChainVe
 /// The resolver every context with `resolver`'s client certificate chain uses
 /// (a chain fits one key only, so the chain names the identity).
 pub fn shared_resolver(resolver: &Arc<dyn ResolvesClientCert>) -> Arc<dyn ResolvesClientCert> {
-    let schemes = [
-        SignatureScheme::ECDSA_NISTP256_SHA256,
-        SignatureScheme::ECDSA_NISTP384_SHA384,
-        SignatureScheme::RSA_PSS_SHA256,
-        SignatureScheme::RSA_PKCS1_SHA256,
-        SignatureScheme::ED25519,
-    ];
-    let identity: Vec<u8> = match resolver.resolve(&[], &schemes) {
+    let identity: Vec<u8> = match crate::keys::configured_identity(resolver.as_ref()) {
         Some(certified) => certified
             .cert
             .iter()

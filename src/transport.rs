@@ -92,14 +92,12 @@ impl<T: Transport> Attached<T> {
     /// The caller's `checkServerIdentity` verdict; then what was held back is sent.
     pub fn settle_identity(&mut self, verdict: Option<TlsError>) -> Result<Fed, TlsError> {
         match self.conn.settle_identity(verdict) {
-            Ok(fed) => {
-                self.inbox.extend_from_slice(&fed.data);
-                self.events.extend(fed.events.iter().cloned());
+            Ok(mut fed) => {
+                // As after any receive: data waits for `read`, events for `take_events`.
+                self.inbox.append(&mut fed.data);
+                self.events.append(&mut fed.events);
                 self.flush()?;
-                Ok(Fed {
-                    data: Vec::new(),
-                    ..fed
-                })
+                Ok(fed)
             }
             Err(err) => {
                 let _ = self.flush();
