@@ -1,37 +1,31 @@
-//! tls-connect: Node.js's `tls.connect()` client as a WebAssembly component.
+//! The tls-connect component: the WIT glue around the engine
+//! (`tls-connect-engine`, in `crates/engine`). Nothing here knows a Node rule;
+//! it converts between wit-bindgen's types and the engine's, in three parts:
 //!
-//! The engine (every module but `glue`) is plain Rust: Node's option rules turned
-//! into a rustls configuration ([`options`], [`context`], [`names`]), a sans-IO
-//! connection ([`connection`]) with an attached driver ([`transport`]),
-//! OpenSSL-shaped verification ([`verify`], [`identity`], [`roots`]), Node's certificate
-//! object ([`certinfo`]) and Node's error codes ([`error`], [`alert`]). It builds
-//! and is tested natively. `glue` is the only module that sees wit-bindgen types;
-//! it exists only in the wasm build.
+//! - `exports`: the exported `client` interface, its `tls-socket` and
+//!   `secure-context` resources, each call handed to the engine.
+//! - `imports`: the imported `transport` as the engine's `Transport`, and the
+//!   imported `host-crypto` as the engine's `CryptoHost`.
+//! - `convert`: WIT records to engine types and back.
+//!
+//! The glue exists only in the wasm build; natively this crate is empty, and the
+//! tests in `tests/` run the built component in wasmtime.
 
-pub mod alert;
-pub mod certinfo;
-pub mod connection;
-pub mod context;
-pub mod error;
-pub mod events;
-pub mod host_crypto;
-pub mod identity;
-pub mod keys;
-pub mod names;
-pub mod options;
-pub mod pkcs12;
-pub mod record_crypto;
-pub mod roots;
-pub mod session;
-pub mod signatures;
-pub mod transport;
-pub mod verify;
+#![deny(missing_docs, unreachable_pub)]
 
 #[cfg(target_arch = "wasm32")]
-mod glue;
-#[cfg(test)]
-mod node_oracle;
+mod convert;
+#[cfg(target_arch = "wasm32")]
+mod exports;
+#[cfg(target_arch = "wasm32")]
+mod imports;
 
-pub use connection::{Connection, Fed};
-pub use error::TlsError;
-pub use options::ConnectOptions;
+/// The types wit-bindgen generates from `wit/`.
+#[cfg(target_arch = "wasm32")]
+#[allow(unreachable_pub, missing_docs)]
+mod bindings {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "tls-connect",
+    });
+}

@@ -10,11 +10,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use host_example::command::WasiTcp;
-use host_example::pki::DemoPki;
 use host_example::{AlpnProtocols, ConnectOptions};
 use support::component::{component_path, instance, options_to, with_client_cert};
 use support::composed::{self, echo_wasi_only, handshake_ms, https_get, run, stderr};
 use support::peers::{NodeServer, NodeServerConfig};
+use test_pki::DemoPki;
 
 /// Timed handshakes per line of the table, after one untimed warm-up.
 const ROUNDS: usize = 15;

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use host_example::echo_client::{self, EchoReport};
 use host_example::echo_server::{EchoServer, EchoServerConfig};
-use host_example::pki::DemoPki;
 use host_example::transport::NetStream;
 use support::component::{echo_attached, instance, options_to, with_client_cert};
 use support::peers::{NodeServer, NodeServerConfig, OpenSslServer, TempDir};
+use test_pki::DemoPki;
 
 const WAIT: Duration = Duration::from_secs(20);
 

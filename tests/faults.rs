@@ -14,13 +14,13 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
-use host_example::pki::DemoPki;
 use host_example::{ClientInstance, ConnectOptions};
 use support::component::{instance, options_to};
 use support::drive::{self, assert_same_as_node, Outcome, Plan};
 use support::faulty::{Fault, FaultyPeer, OneByteReads, PeerReport};
 use support::oracle::{node_connect, NodeClient};
 use support::peers::free_port;
+use test_pki::DemoPki;
 
 /// How long a test waits for a peer's report of one connection.
 const REPORT_WAIT: Duration = Duration::from_secs(20);

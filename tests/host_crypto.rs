@@ -72,7 +72,7 @@ fn echo(instance: &mut ClientInstance, socket: &host_example::TlsSocket, data: &
 /// One echo of `data` with `suite`, the host doing or declining the crypto:
 /// what came back, the suite negotiated, and what the host did.
 fn run(host_crypto: HostCrypto, suite: &str, data: &[u8]) -> (Vec<u8>, String, HostCryptoCounts) {
-    let pki = host_example::pki::DemoPki::generate();
+    let pki = test_pki::DemoPki::generate();
     let server = NodeServer::start(&NodeServerConfig {
         key: pki.server.key_pem.clone(),
         cert: pki.server.cert_pem.clone(),
@@ -145,7 +145,7 @@ fn declining_host_leaves_the_guest_to_carry_every_suite_byte_for_byte() {
 /// key of the same name is refused by either verifier, with the same code.
 #[test]
 fn a_forged_signature_is_refused_by_the_host_and_by_the_guest() {
-    use host_example::pki::{Ca, LeafSpec};
+    use test_pki::{Ca, LeafSpec};
     let trusted = Ca::new_root("forgery target root");
     // Same name, another key: the leaf claims the trusted root as its issuer.
     let forger = Ca::new_root("forgery target root");

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
 use host_example::host_crypto::HostCrypto;
-use host_example::pki::DemoPki;
 use host_example::{ClientInstance, TlsSocket};
 use support::component::{echo_attached, instance, options_to};
 use support::peers::{NodeServer, NodeServerConfig};
+use test_pki::DemoPki;
 
 /// The two tests measure; run one at a time so neither skews the other's figures.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());

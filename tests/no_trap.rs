@@ -13,7 +13,6 @@ use std::net::TcpStream;
 use std::time::Instant;
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
-use host_example::pki::DemoPki;
 use host_example::{
     AlpnProtocols, ClientInstance, ConnectOptions, KeyEntry, PeerCertificate, Pem, TlsError,
     TlsSocket,
@@ -23,6 +22,7 @@ use support::drive::{self, Plan};
 use support::faulty::{junk, Fault, FaultyPeer, Rng};
 use support::peers::free_port;
 use support::scenarios::{self, Scenario};
+use test_pki::DemoPki;
 
 /// Failed connections and calls the test drives through the one instance.
 const CASES: usize = 1000;

@@ -15,7 +15,6 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use host_example::pki::DemoPki;
 use host_example::transport::{default_tcp_options, dial_tcp_with};
 use host_example::{ConnectOptions, NetOptions, TlsError};
 use rustls::crypto::{ring, SupportedKxGroup};
@@ -26,6 +25,7 @@ use serde_json::{json, Value};
 use support::component::{instance, options, options_to};
 use support::drive::handshake_sans_io;
 use support::peers::{free_port, NodeServer, NodeServerConfig, TempDir};
+use test_pki::DemoPki;
 
 /// How long a server may take to report, and a client to give up.
 const WAIT: Duration = Duration::from_secs(20);

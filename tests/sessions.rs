@@ -7,12 +7,12 @@ mod support;
 
 use std::time::Duration;
 
-use host_example::pki::DemoPki;
 use host_example::{
     ClientInstance, ConnectOptions, IdentityCheck, SocketEvent, TlsError, TlsSocket,
 };
 use support::component::{echo_attached, instance, options_to};
 use support::peers::{hex, NodeEvent, NodeServer, NodeServerConfig};
+use test_pki::DemoPki;
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -6,10 +6,10 @@ mod support;
 
 use std::time::Duration;
 
-use host_example::pki::DemoPki;
 use host_example::AlpnProtocols;
 use support::component::{instance, options_to};
 use support::peers::{NodeServer, NodeServerConfig};
+use test_pki::DemoPki;
 
 const WAIT: Duration = Duration::from_secs(20);
 

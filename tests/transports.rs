@@ -7,9 +7,9 @@ mod support;
 use std::net::TcpStream;
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
-use host_example::pki::DemoPki;
 use support::component::{echo_attached, instance, options, options_to};
 use support::peers::TempDir;
+use test_pki::DemoPki;
 
 fn config(pki: &DemoPki) -> EchoServerConfig {
     EchoServerConfig {

@@ -18,7 +18,6 @@ use std::fmt::Write as _;
 use std::net::TcpStream;
 use std::process::Command;
 
-use host_example::pki::{self, Ca, LeafSpec};
 use host_example::{ClientInstance, ConnectOptions, Pem};
 use rcgen::{BasicConstraints, IsCa, KeyUsagePurpose};
 use serde_json::json;
@@ -28,6 +27,7 @@ use support::drive::{self, Failure, Outcome, Plan};
 use support::oracle::{node_verdict, NodeClient};
 use support::peers::{NodeServer, NodeServerConfig, TempDir};
 use support::scenarios::localhost;
+use test_pki::{self as pki, Ca, LeafSpec};
 
 /// The name both clients verify (sent as SNI; the version 1 leaves carry it as CN).
 const NAME: &str = "localhost";

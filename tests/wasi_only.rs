@@ -8,9 +8,9 @@ mod support;
 use std::time::Duration;
 
 use host_example::command::WasiTcp;
-use host_example::pki::DemoPki;
 use support::composed::{echo_wasi_only, run, stderr, stdout};
 use support::peers::{free_port, NodeServer, NodeServerConfig};
+use test_pki::DemoPki;
 
 const WAIT: Duration = Duration::from_secs(20);
 

@@ -3,7 +3,7 @@
 //! server on 127.0.0.1 and prints its raw figures as one JSON line.
 //!
 //! Clients: `wasm`, the component in wasmtime (host-example's sans-IO calls), and
-//! `native`, the same engine compiled natively (`tls_connect::Connection`). Both
+//! `native`, the same engine compiled natively (`tls_connect_engine::Connection`). Both
 //! run through one loop ([`driver`]) over a small trait ([`engine::Engine`]).
 
 mod args;
@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use host_example::pki::DemoPki;
 use serde_json::json;
+use test_pki::DemoPki;
 
 use crate::args::{Args, USAGE};
 use crate::engine::Engine;

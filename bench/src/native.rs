@@ -1,10 +1,7 @@
-//! The engine compiled natively: `tls_connect::Connection`, the same code the
+//! The engine compiled natively: `tls_connect_engine::Connection`, the same code the
 //! component runs, as a plain Rust library.
 
-use tls_connect::connection::SocketEvent;
-use tls_connect::context::SecureContext;
-use tls_connect::options::{ConnectOptions, Pem, Settings};
-use tls_connect::{Connection, TlsError};
+use tls_connect_engine::{ConnectOptions, Connection, Pem, SecureContext, SocketEvent, TlsError};
 
 use crate::engine::{Engine, Fed};
 
@@ -14,7 +11,7 @@ use crate::engine::{Engine, Fed};
 /// Node client that keeps its `'session'` events does.
 pub struct NativeEngine {
     options: ConnectOptions,
-    shared: Option<(Settings, SecureContext)>,
+    shared: Option<SecureContext>,
     /// The newest `'session'`, offered by the next connection when resuming.
     session: Option<Vec<u8>>,
 }
@@ -22,17 +19,12 @@ pub struct NativeEngine {
 impl NativeEngine {
     /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`.
     pub fn new(ca_pem: &str, cipher: &str, resume: bool) -> Result<Self, String> {
-        let options = ConnectOptions {
-            host: Some("127.0.0.1".to_owned()),
-            ca: Some(vec![Pem::Text(ca_pem.to_owned())]),
-            ciphers: Some(cipher.to_owned()),
-            ..ConnectOptions::default()
-        };
+        let mut options = ConnectOptions::default();
+        options.target.host = Some("127.0.0.1".to_owned());
+        options.context.ca = Some(vec![Pem::Text(ca_pem.to_owned())]);
+        options.context.ciphers = Some(cipher.to_owned());
         let shared = if resume {
-            let settings = options.settings().map_err(tls)?;
-            let context =
-                SecureContext::from_options(&options, settings.sni.is_some()).map_err(tls)?;
-            Some((settings, context))
+            Some(SecureContext::new(&options.context, &options.credentials).map_err(tls)?)
         } else {
             None
         };
@@ -53,12 +45,9 @@ impl Engine for NativeEngine {
 
     fn start(&mut self) -> Result<Connection, String> {
         match &self.shared {
-            Some((settings, context)) => {
-                let settings = Settings {
-                    session: self.session.clone(),
-                    ..settings.clone()
-                };
-                Connection::with_context(settings, context.clone())
+            Some(context) => {
+                self.options.connection.session = self.session.clone();
+                Connection::with_secure_context(&self.options, context)
             }
             None => Connection::new(&self.options),
         }

@@ -1,7 +1,7 @@
 //! One set of certificates per fuzzing process, made with rcgen on first use:
 //! a root CA, an intermediate, a server leaf for `localhost` issued by the
 //! intermediate, and a client leaf issued by the root. The engine's own tests
-//! use `host_example::pki`, but that crate pulls in wasmtime, which a fuzz build
+//! use `test_pki`, but that crate pulls in wasmtime, which a fuzz build
 //! cannot afford; this is the few lines the harnesses need.
 
 use std::sync::{Arc, LazyLock};

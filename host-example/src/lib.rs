@@ -10,8 +10,8 @@
 //!   tls-connect, with our transport import or with WASI alone.
 //! - [`echo_client`]: Node's documentation echo client, driven sans-IO.
 //! - [`meter`]: counts a guest's linear memory, to watch it for leaks.
-//! - [`pki`] and [`echo_server`]: freshly generated certificates and an in-process
-//!   rustls echo server, for the self-contained demo and the tests.
+//! - [`echo_server`]: an in-process rustls echo server, for the self-contained
+//!   demo and the tests (its certificates come fresh from the `test-pki` crate).
 
 pub mod command;
 pub mod component;
@@ -19,7 +19,6 @@ pub mod echo_client;
 pub mod echo_server;
 pub mod host_crypto;
 pub mod meter;
-pub mod pki;
 
 pub mod transport;
 

@@ -1,15 +1,15 @@
 //! The bad-certificate matrix: for each case, what the server presents, what the
 //! client trusts, the name it checks, what Node 20 answers, and what the
 //! component answers where it cannot answer as Node does. Every certificate is
-//! made here, by rcgen (`host_example::pki`) or, for what rcgen cannot make (an
+//! made here, by rcgen (`test_pki`) or, for what rcgen cannot make (an
 //! RSA 1024 key, a SHA-1 signature), by the openssl CLI.
 
 use std::process::Command;
 
-use host_example::pki::{self, Ca, Issued, LeafSpec};
 use rcgen::{BasicConstraints, GeneralSubtree, IsCa, KeyUsagePurpose, NameConstraints};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
+use test_pki::{self as pki, Ca, Issued, LeafSpec};
 
 use super::drive::Failure;
 use super::peers::TempDir;

@@ -16,10 +16,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use host_example::echo_server::{server_config, EchoServerConfig};
-use host_example::pki::DemoPki;
 use host_example::transport::ByteStream;
 use rustls::{ServerConfig, ServerConnection};
 use socket2::SockRef;
+use test_pki::DemoPki;
 
 /// Longest any single read or write of a peer may block.
 pub const IO_LIMIT: Duration = Duration::from_secs(10);

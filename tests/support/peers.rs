@@ -118,7 +118,7 @@ pub struct NodeServerConfig {
 impl NodeServerConfig {
     /// Node's documentation echo server: the demo PKI's server identity,
     /// requiring a client certificate issued by the demo CA.
-    pub fn requiring_client_certificates(pki: &host_example::pki::DemoPki) -> Self {
+    pub fn requiring_client_certificates(pki: &test_pki::DemoPki) -> Self {
         Self {
             key: pki.server.key_pem.clone(),
             cert: pki.server.cert_pem.clone(),

@@ -4,7 +4,7 @@
 //! against Node's own `tls.connect`); with `rejectUnauthorized: false` Node
 //! connects and sets `authorizationError` to the same code.
 
-use host_example::pki::{days_from_now, self_signed_leaf, Ca, Issued, LeafSpec};
+use test_pki::{days_from_now, self_signed_leaf, Ca, Issued, LeafSpec};
 
 /// A server identity and the client's trust.
 #[derive(Debug, Clone)]

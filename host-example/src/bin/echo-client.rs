@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use host_example::echo_client::{self, EchoError};
 use host_example::echo_server::{EchoServer, EchoServerConfig};
-use host_example::pki::DemoPki;
 use host_example::transport::NetStream;
 use host_example::{AlpnProtocols, ClientComponent, ConnectOptions, KeyEntry, Pem};
+use test_pki::DemoPki;
 
 const USAGE: &str =
     "usage: echo-client [--component FILE] [--host HOST] [--port PORT] [--path SOCKET]

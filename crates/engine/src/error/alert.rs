@@ -1,0 +1,176 @@
+//! Node's codes for TLS failures that are not certificate decisions: alerts from
+//! the server, protocol errors, and the end of the stream during the handshake.
+//! Node shows OpenSSL's errors as `ERR_SSL_<REASON>` with the text
+//! `error:0A000<nnn>:SSL routines::<reason>`.
+
+use rustls::{AlertDescription, CertificateError, Error, InvalidMessage};
+
+use crate::TlsError;
+
+/// OpenSSL's error for a reason code of its SSL library.
+fn ssl_error(reason_code: u32, reason: &str) -> TlsError {
+    let code = format!("ERR_SSL_{}", reason.to_uppercase().replace([' ', '-'], "_"));
+    // OpenSSL 3 packs the library (20, SSL) into the top bits: 0x0A000000.
+    let message = format!(
+        "error:{:08X}:SSL routines::{reason}",
+        0x0A00_0000 | reason_code
+    );
+    TlsError::new(code, message)
+}
+
+/// OpenSSL's reason text for an alert received from the peer.
+fn alert_reason(alert: AlertDescription) -> Option<&'static str> {
+    use AlertDescription as A;
+    Some(match alert {
+        A::UnexpectedMessage => "sslv3 alert unexpected message",
+        A::BadRecordMac => "sslv3 alert bad record mac",
+        A::DecompressionFailure => "sslv3 alert decompression failure",
+        A::HandshakeFailure => "sslv3 alert handshake failure",
+        A::NoCertificate => "sslv3 alert no certificate",
+        A::BadCertificate => "sslv3 alert bad certificate",
+        A::UnsupportedCertificate => "sslv3 alert unsupported certificate",
+        A::CertificateRevoked => "sslv3 alert certificate revoked",
+        A::CertificateExpired => "sslv3 alert certificate expired",
+        A::CertificateUnknown => "sslv3 alert certificate unknown",
+        A::IllegalParameter => "sslv3 alert illegal parameter",
+        A::DecryptionFailed => "tlsv1 alert decryption failed",
+        A::RecordOverflow => "tlsv1 alert record overflow",
+        A::UnknownCA => "tlsv1 alert unknown ca",
+        A::AccessDenied => "tlsv1 alert access denied",
+        A::DecodeError => "tlsv1 alert decode error",
+        A::DecryptError => "tlsv1 alert decrypt error",
+        A::ExportRestriction => "tlsv1 alert export restriction",
+        A::ProtocolVersion => "tlsv1 alert protocol version",
+        A::InsufficientSecurity => "tlsv1 alert insufficient security",
+        A::InternalError => "tlsv1 alert internal error",
+        A::InappropriateFallback => "tlsv1 alert inappropriate fallback",
+        A::UserCanceled => "tlsv1 alert user cancelled",
+        A::NoRenegotiation => "tlsv1 alert no renegotiation",
+        A::MissingExtension => "tlsv13 alert missing extension",
+        A::UnsupportedExtension => "tlsv1 unsupported extension",
+        A::CertificateUnobtainable => "tlsv1 certificate unobtainable",
+        A::UnrecognisedName => "tlsv1 unrecognized name",
+        A::BadCertificateStatusResponse => "tlsv1 bad certificate status response",
+        A::BadCertificateHashValue => "tlsv1 bad certificate hash value",
+        A::UnknownPSKIdentity => "tlsv1 alert unknown psk identity",
+        A::CertificateRequired => "tlsv13 alert certificate required",
+        A::NoApplicationProtocol => "tlsv1 alert no application protocol",
+        _ => return None,
+    })
+}
+
+/// Node's error for a rustls failure.
+pub(crate) fn from_rustls(err: &Error) -> TlsError {
+    match err {
+        Error::AlertReceived(alert) => match alert_reason(*alert) {
+            // OpenSSL's reason code for an alert is 1000 plus the alert number.
+            Some(reason) => ssl_error(1000 + u32::from(u8::from(*alert)), reason),
+            None => ssl_error(0x3F8, "unknown alert type"),
+        },
+        // The first bytes were not a TLS record: OpenSSL calls this a version mismatch.
+        Error::InvalidMessage(
+            InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion,
+        ) => ssl_error(0x10B, "wrong version number"),
+        // A record longer than TLS allows, before or after the handshake (Node 20 alike).
+        Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
+            ssl_error(0xC6, "packet length too long")
+        }
+        Error::InvalidMessage(_) => ssl_error(0x9F, "bad record type"),
+        Error::DecryptError => ssl_error(0x119, "decryption failed or bad record mac"),
+        Error::NoApplicationProtocol => ssl_error(0x460, "tlsv1 alert no application protocol"),
+        Error::PeerIncompatible(_) => ssl_error(0x410, "sslv3 alert handshake failure"),
+        Error::PeerMisbehaved(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme) => {
+            ssl_error(0x172, "wrong signature type")
+        }
+        // A failure the verifier already named (verify.rs) comes through rustls whole.
+        Error::InvalidCertificate(CertificateError::Other(other)) => {
+            match other.0.downcast_ref::<TlsError>() {
+                Some(named) => named.clone(),
+                None => verify_failed(),
+            }
+        }
+        Error::InvalidCertificate(_) => verify_failed(),
+        other => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("TLS failure: {other}")),
+    }
+}
+
+/// OpenSSL's error for a certificate refused during the handshake.
+fn verify_failed() -> TlsError {
+    ssl_error(0x86, "certificate verify failed")
+}
+
+/// Node's `ECONNRESET` when the stream ends before the handshake is done.
+pub(crate) fn disconnected_before_secure() -> TlsError {
+    TlsError::new(
+        "ECONNRESET",
+        "Client network socket disconnected before secure TLS connection was established",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server signing with a scheme the ClientHello did not offer.
+    #[test]
+    fn an_unoffered_signature_scheme_is_openssls_wrong_signature_type() {
+        let err =
+            from_rustls(&rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
+        assert_eq!(err.code, "ERR_SSL_WRONG_SIGNATURE_TYPE");
+        assert_eq!(
+            err.message,
+            "error:0A000172:SSL routines::wrong signature type"
+        );
+    }
+
+    #[test]
+    fn alerts_use_openssl_codes_and_text() {
+        let err = from_rustls(&Error::AlertReceived(AlertDescription::HandshakeFailure));
+        assert_eq!(err.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+        assert_eq!(
+            err.message,
+            "error:0A000410:SSL routines::sslv3 alert handshake failure"
+        );
+        let err = from_rustls(&Error::AlertReceived(AlertDescription::CertificateRequired));
+        assert_eq!(err.code, "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
+        assert_eq!(
+            err.message,
+            "error:0A00045C:SSL routines::tlsv13 alert certificate required"
+        );
+        let err = from_rustls(&Error::AlertReceived(
+            AlertDescription::NoApplicationProtocol,
+        ));
+        assert_eq!(err.code, "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL");
+    }
+
+    #[test]
+    fn a_failure_named_by_the_verifier_passes_through() {
+        let named = TlsError::new("UNSPECIFIED", "EE certificate key too weak");
+        let err = Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            std::sync::Arc::new(named.clone()),
+        )));
+        assert_eq!(from_rustls(&err), named);
+        let err = Error::InvalidCertificate(CertificateError::BadSignature);
+        assert_eq!(from_rustls(&err).code, "ERR_SSL_CERTIFICATE_VERIFY_FAILED");
+    }
+
+    #[test]
+    fn oversized_records_are_too_long_packets() {
+        let err = from_rustls(&Error::InvalidMessage(InvalidMessage::MessageTooLarge));
+        assert_eq!(err.code, "ERR_SSL_PACKET_LENGTH_TOO_LONG");
+        assert_eq!(
+            err.message,
+            "error:0A0000C6:SSL routines::packet length too long"
+        );
+    }
+
+    #[test]
+    fn non_tls_bytes_are_a_wrong_version_number() {
+        let err = from_rustls(&Error::InvalidMessage(InvalidMessage::InvalidContentType));
+        assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
+        assert_eq!(
+            err.message,
+            "error:0A00010B:SSL routines::wrong version number"
+        );
+    }
+}
