@@ -118,5 +118,6 @@ bench: component js
 lint: setup
 	@$(CARGO) fmt --all -- --check
 	@$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
-	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p tls-connect --lib -- -D warnings
+	@$(CARGO) clippy --release --locked -p tls-connect-engine --features fuzzing -- -D warnings
+	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p tls-connect -p tls-connect-engine --lib -- -D warnings
 	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport -p node-net --all-targets -- -D warnings

@@ -21,10 +21,11 @@ use std::fmt::Write as _;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use host_example::{ClientInstance, ConnectOptions, Pem};
-use support::bad_certs::{self, Case, Difference, Verdict};
-use support::component::{instance, options};
-use support::drive::{self, Failure, Outcome, Plan};
+use host_example::ClientInstance;
+use support::bad_certs::{self, Case, Difference};
+use support::component::instance;
+use support::drive::{self, Plan};
+use support::matrix::{assert_all_held, show, table_line, verdict_of, Verdict};
 use support::oracle::{node_connect, NodeClient};
 use support::peers::{NodeServer, NodeServerConfig};
 
@@ -52,25 +53,6 @@ struct Row {
     why: Option<&'static str>,
     /// Each way the case did not hold.
     failures: Vec<String>,
-}
-
-/// A connection's verdict: `None` when it connected, else its error.
-fn verdict(outcome: &Outcome) -> Verdict {
-    match (&outcome.error, outcome.secure) {
-        (Some(err), _) => Some(err.clone()),
-        (None, true) => None,
-        (None, false) => Some(Failure {
-            code: "NO_OUTCOME".into(),
-            message: format!("neither connected nor failed: {outcome:?}"),
-        }),
-    }
-}
-
-fn show(verdict: &Verdict) -> String {
-    match verdict {
-        None => "authorized".to_owned(),
-        Some(err) => format!("{} ({})", err.code, err.message),
-    }
 }
 
 /// What the server saw of one connection, once it ended.
@@ -107,20 +89,6 @@ fn server_saw(server: &NodeServer) -> ServerSaw {
     panic!("the server did not report the connection's end within {WAIT:?}");
 }
 
-/// The component's options for a case: 127.0.0.1 (`port` for the attached
-/// driver), the case's servername and `ca`, rejectUnauthorized true.
-fn our_options(case: &Case, port: Option<u16>) -> ConnectOptions {
-    ConnectOptions {
-        host: Some("127.0.0.1".into()),
-        port: port.map(u32::from),
-        servername: Some(case.servername.into()),
-        ca: case.client_ca_pem.clone().map(|pem| vec![Pem::Text(pem)]),
-        crl: case.crl_pem.clone().map(|pem| vec![Pem::Text(pem)]),
-        reject_unauthorized: Some(true),
-        ..options()
-    }
-}
-
 /// Runs one case: Node first, then the component both ways.
 fn run(case: Case, instance: &mut ClientInstance) -> Row {
     let server = NodeServer::start(&NodeServerConfig {
@@ -135,15 +103,8 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
         send: PING.to_vec(),
         ..Plan::default()
     };
-    let node_client = NodeClient {
-        host: Some("127.0.0.1".into()),
-        port,
-        ca_pem: case.client_ca_pem.clone(),
-        servername: Some(case.servername.into()),
-        crl_pem: case.crl_pem.clone(),
-        ..NodeClient::default()
-    };
-    let node = verdict(&node_connect(&node_client, &ping));
+    let node_client = case.trust().node_client(port);
+    let node = verdict_of(&node_connect(&node_client, &ping));
     server_saw(&server);
     if node != case.node {
         failures.push(format!("Node 20 answers {}", show(&node)));
@@ -173,7 +134,7 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
                     ciphers: Some(LEVEL_2.into()),
                     ..node_client.clone()
                 };
-                let answer = verdict(&node_connect(&client, &ping));
+                let answer = verdict_of(&node_connect(&client, &ping));
                 server_saw(&server);
                 if &answer != strict {
                     failures.push(format!("Node 20 at level 2 answers {}", show(&answer)));
@@ -188,8 +149,9 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
         write_first: EARLY.to_vec(),
         ..ping.clone()
     };
-    let ours = verdict(
-        &drive::sans_io(instance, our_options(&case, None), stream, &early).expect("no trap"),
+    let ours = verdict_of(
+        &drive::sans_io(instance, case.trust().options(None, true), stream, &early)
+            .expect("no trap"),
     );
     let saw = server_saw(&server);
     if ours != expected {
@@ -206,8 +168,8 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
         ));
     }
 
-    let attached = verdict(
-        &drive::attached(instance, our_options(&case, Some(port)), &ping).expect("no trap"),
+    let attached = verdict_of(
+        &drive::attached(instance, case.trust().options(Some(port), true), &ping).expect("no trap"),
     );
     server_saw(&server);
     if attached != expected {
@@ -234,18 +196,9 @@ fn line(out: &mut String, row: &Row) {
         };
         format!("handshake {handshake}, {} plaintext bytes", saw.plaintext)
     });
-    let failed = if row.failures.is_empty() {
-        ""
-    } else {
-        "  FAILED"
-    };
-    let _ = writeln!(
-        out,
-        "  {:<44} Node 20: {:<58} ours: {:<58} server: {server}{failed}",
-        row.name,
-        show(&row.node),
-        ours,
-    );
+    let seen = format!("server: {server}");
+    let line = table_line(row.name, &row.node, &ours, &seen, &row.failures);
+    let _ = writeln!(out, "{line}");
     if let Some(why) = row.why {
         let _ = writeln!(out, "      differs from Node 20: {why}");
     }
@@ -291,14 +244,9 @@ fn every_bad_certificate_is_refused_as_node_refuses_it() {
         .map(|case| run(case, &mut instance))
         .collect();
     println!("{}", summary(&control, &rows, started.elapsed()));
-    let failed: Vec<String> = std::iter::once(&control)
-        .chain(&rows)
-        .filter(|row| !row.failures.is_empty())
-        .map(|row| format!("{}: {}", row.name, row.failures.join("; ")))
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "cases that did not hold:\n{}",
-        failed.join("\n")
+    assert_all_held(
+        std::iter::once(&control)
+            .chain(&rows)
+            .map(|row| (row.name, &row.failures[..])),
     );
 }

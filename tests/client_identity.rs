@@ -9,152 +9,57 @@ use std::time::Duration;
 
 use host_example::{ConnectOptions, KeyEntry, Pem, PfxEntry};
 use support::component::{echo_attached, instance, options_to};
-use support::peers::{NodeServer, NodeServerConfig, TempDir};
+use support::peers::{NodeServer, NodeServerConfig};
+use test_pki::{NewKey, TempDir};
 
 const WAIT: Duration = Duration::from_secs(20);
 const CLIENT_CN: &str = "tls-connect identity client";
 
 /// A root CA, an intermediate it issued, a client leaf the intermediate issued
 /// (RSA: the legacy key is a PKCS#1 one), and a `localhost` server certificate
-/// the root issued; PEM files in a fresh directory.
+/// the root issued; PEM files in a fresh directory (`root`, `inter`, `client`,
+/// `server`: `.pem` and `.key`).
 fn pki() -> TempDir {
     let dir = TempDir::new("client-identity");
-    let ec = [
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-    ];
-    dir.openssl(
-        &[
-            &[
-                "req",
-                "-x509",
-                "-keyout",
-                "root.key",
-                "-out",
-                "root.pem",
-                "-subj",
-                "/CN=tls-connect identity root",
-                "-days",
-                "2",
-            ][..],
-            &ec,
-        ]
-        .concat(),
+    dir.self_signed(
+        "root",
+        NewKey::EcP256,
+        "/CN=tls-connect identity root",
+        2,
+        &[],
     );
-    dir.write(
-        "ca.ext",
-        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
-    );
-    dir.write(
-        "client.ext",
-        "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
-    );
-    dir.write(
-        "server.ext",
-        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n",
-    );
-    dir.openssl(
-        &[
-            &[
-                "req",
-                "-new",
-                "-keyout",
-                "inter.key",
-                "-out",
-                "inter.csr",
-                "-subj",
-                "/CN=tls-connect identity intermediate",
-            ][..],
-            &ec,
-        ]
-        .concat(),
-    );
-    dir.openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "inter.csr",
-        "-CA",
-        "root.pem",
-        "-CAkey",
-        "root.key",
-        "-set_serial",
-        "2",
-        "-days",
-        "2",
-        "-extfile",
-        "ca.ext",
-        "-out",
-        "inter.pem",
-    ]);
-    dir.openssl(&[
-        "req",
-        "-new",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "client.key",
-        "-out",
-        "client.csr",
-        "-subj",
-        &format!("/CN={CLIENT_CN}"),
-    ]);
-    dir.openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "client.csr",
-        "-CA",
-        "inter.pem",
-        "-CAkey",
-        "inter.key",
-        "-set_serial",
-        "3",
-        "-days",
-        "2",
-        "-extfile",
-        "client.ext",
-        "-out",
-        "client.pem",
-    ]);
-    dir.openssl(
-        &[
-            &[
-                "req",
-                "-new",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-                "-subj",
-                "/CN=localhost",
-            ][..],
-            &ec,
-        ]
-        .concat(),
-    );
-    dir.openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "root.pem",
-        "-CAkey",
-        "root.key",
-        "-set_serial",
-        "4",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "server.pem",
-    ]);
+    let client_subject = format!("/CN={CLIENT_CN}");
+    for (name, key, subject, issuer, serial, extensions) in [
+        (
+            "inter",
+            NewKey::EcP256,
+            "/CN=tls-connect identity intermediate",
+            "root",
+            2,
+            "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
+        ),
+        (
+            "client",
+            NewKey::Rsa(2048),
+            &client_subject,
+            "inter",
+            3,
+            "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
+        ),
+        (
+            "server",
+            NewKey::EcP256,
+            "/CN=localhost",
+            "root",
+            4,
+            "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n",
+        ),
+    ] {
+        let extfile = format!("{name}.ext");
+        dir.write(&extfile, extensions);
+        dir.request(name, key, subject);
+        dir.sign(name, issuer, serial, 2, &["-extfile", &extfile]);
+    }
     dir
 }
 
@@ -162,33 +67,16 @@ fn pki() -> TempDir {
 /// (none when `None`), under the passphrase "s3cret"; `extra` adds openssl
 /// options (`-legacy`). Returns its bytes.
 fn export_pfx(dir: &TempDir, certfile: Option<&str>, extra: &[&str]) -> Vec<u8> {
-    let mut args = vec![
-        "pkcs12",
-        "-export",
-        "-in",
-        "client.pem",
-        "-inkey",
-        "client.key",
-    ];
-    if let Some(certfile) = certfile {
-        args.extend(["-certfile", certfile]);
-    }
-    args.extend(extra);
-    args.extend(["-passout", "pass:s3cret", "-out", "client.p12"]);
-    dir.openssl(&args);
-    std::fs::read(dir.path().join("client.p12")).expect("the bundle")
-}
-
-fn read(dir: &TempDir, name: &str) -> String {
-    std::fs::read_to_string(dir.path().join(name)).expect("fixture")
+    dir.pkcs12("client", certfile, "s3cret", extra)
+        .unwrap_or_else(|failure| panic!("{failure}"))
 }
 
 /// Node's server trusting only the root, requiring a client certificate.
 fn server(dir: &TempDir) -> NodeServer {
     NodeServer::start(&NodeServerConfig {
-        key: read(dir, "server.key"),
-        cert: read(dir, "server.pem"),
-        ca: Some(read(dir, "root.pem")),
+        key: dir.read_text("server.key"),
+        cert: dir.read_text("server.pem"),
+        ca: Some(dir.read_text("root.pem")),
         request_cert: true,
         reject_unauthorized: true,
         ..NodeServerConfig::default()
@@ -196,7 +84,7 @@ fn server(dir: &TempDir) -> NodeServer {
 }
 
 fn client_options(dir: &TempDir, port: u16) -> ConnectOptions {
-    let mut options = options_to(port, &read(dir, "root.pem"));
+    let mut options = options_to(port, &dir.read_text("root.pem"));
     options.host = Some("localhost".into());
     options
 }
@@ -270,12 +158,12 @@ fn legacy_encrypted_key_reaches_node() {
         "-out",
         "client-enc.key",
     ]);
-    let key = read(&dir, "client-enc.key");
+    let key = dir.read_text("client-enc.key");
     assert!(key.contains("Proc-Type: 4,ENCRYPTED"));
     let server = server(&dir);
     let mut options = client_options(&dir, server.port());
     options.cert = Some(vec![Pem::Text(
-        read(&dir, "client.pem") + &read(&dir, "inter.pem"),
+        dir.read_text("client.pem") + &dir.read_text("inter.pem"),
     )]);
     options.key = Some(vec![KeyEntry {
         pem: Pem::Text(key),
@@ -339,7 +227,7 @@ fn a_pfx_root_is_trusted_for_the_server() {
     let dir = pki();
     dir.write(
         "chain.pem",
-        &(read(&dir, "inter.pem") + &read(&dir, "root.pem")),
+        &(dir.read_text("inter.pem") + &dir.read_text("root.pem")),
     );
     let buf = export_pfx(&dir, Some("chain.pem"), &[]);
     let server = server(&dir);

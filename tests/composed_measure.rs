@@ -9,10 +9,10 @@ mod support;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use host_example::command::WasiTcp;
+use host_example::command::{Finished, WasiTcp};
 use host_example::{AlpnProtocols, ConnectOptions};
 use support::component::{component_path, instance, options_to, with_client_cert};
-use support::composed::{self, echo_wasi_only, handshake_ms, https_get, run, stderr};
+use support::composed::{self, client_env, echo_wasi_only, handshake_ms, https_get, run, stderr};
 use support::peers::{NodeServer, NodeServerConfig};
 use test_pki::DemoPki;
 
@@ -57,22 +57,20 @@ fn plain_handshakes(options: impl Fn() -> ConnectOptions) -> Vec<f64> {
         .collect()
 }
 
-/// One run of a composed plugin: the handshake it timed itself, and the whole
-/// run's time (instantiation, handshake, its job).
-struct Timed {
-    handshake: f64,
-    whole: f64,
-}
-
-/// Runs a composed plugin `ROUNDS` times after a warm-up: handshake times, whole-run times.
-fn plugin_handshakes(mut run_once: impl FnMut() -> Timed) -> (Vec<f64>, Vec<f64>) {
+/// Runs a composed plugin `ROUNDS` times after a warm-up, each run (which must
+/// succeed) timed: the handshake times it measured itself, and the whole runs'
+/// times (instantiation, handshake, its job).
+fn plugin_handshakes(mut run_once: impl FnMut() -> Finished) -> (Vec<f64>, Vec<f64>) {
     std::iter::repeat_with(|| {
         thread::sleep(SETTLE);
-        run_once()
+        let started = Instant::now();
+        let finished = run_once();
+        let whole = ms(started.elapsed());
+        assert_eq!(finished.status, 0, "{}", stderr(&finished));
+        (handshake_ms(&finished), whole)
     })
     .take(ROUNDS + 1)
     .skip(1)
-    .map(|t| (t.handshake, t.whole))
     .unzip()
 }
 
@@ -111,10 +109,8 @@ fn sizes_and_handshake_times() {
 
     // TLS 1.3, ALPN http/1.1, server authentication only: Node's https server.
     let https = NodeServer::start_https(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         alpn: vec!["http/1.1".into()],
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     });
     let plain = plain_handshakes(|| {
         let mut options = options_to(https.port(), &pki.ca_pem);
@@ -126,19 +122,13 @@ fn sizes_and_handshake_times() {
     });
     let url = format!("https://localhost:{}/", https.port());
     let (plugin, plugin_whole) = plugin_handshakes(|| {
-        let started = Instant::now();
-        let finished = run(
+        run(
             https_get,
             &["https-get", &url],
             &[("TLS_CONNECT_CA", &pki.ca_pem)],
             b"",
             WasiTcp::Off,
-        );
-        assert_eq!(finished.status, 0, "{}", stderr(&finished));
-        Timed {
-            handshake: handshake_ms(&finished),
-            whole: ms(started.elapsed()),
-        }
+        )
     });
     report.push(format!(
         "handshakes, {ROUNDS} each (TCP connect included), Node https server, TLS 1.3 + ALPN:"
@@ -165,25 +155,15 @@ fn sizes_and_handshake_times() {
         options
     });
     let port = tls.port().to_string();
-    let env = [
-        ("TLS_CONNECT_CA", pki.ca_pem.as_str()),
-        ("TLS_CONNECT_CERT", pki.client.cert_pem.as_str()),
-        ("TLS_CONNECT_KEY", pki.client.key_pem.as_str()),
-    ];
+    let env = client_env(&pki);
     let (wasi_only, wasi_only_whole) = plugin_handshakes(|| {
-        let started = Instant::now();
-        let finished = run(
+        run(
             echo,
             &["tls-echo", "--host", "localhost", "--port", &port],
             &env,
             b"hello\n",
             WasiTcp::Loopback,
-        );
-        assert_eq!(finished.status, 0, "{}", stderr(&finished));
-        Timed {
-            handshake: handshake_ms(&finished),
-            whole: ms(started.elapsed()),
-        }
+        )
     });
     report.push(format!(
         "handshakes, {ROUNDS} each (TCP connect included), Node TLS server, client certificate:"

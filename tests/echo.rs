@@ -10,9 +10,10 @@ use std::time::Duration;
 use host_example::echo_client::{self, EchoReport};
 use host_example::echo_server::{EchoServer, EchoServerConfig};
 use host_example::transport::NetStream;
+use host_example::{ClientInstance, TlsSocket};
 use support::component::{echo_attached, instance, options_to, with_client_cert};
-use support::peers::{NodeServer, NodeServerConfig, OpenSslServer, TempDir};
-use test_pki::DemoPki;
+use support::peers::{NodeServer, NodeServerConfig, OpenSslServer};
+use test_pki::{DemoPki, TempDir};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -25,6 +26,17 @@ fn client_options(pki: &DemoPki, port: u16) -> host_example::ConnectOptions {
     // The server certificate is for localhost, as in Node's example.
     options.host = Some("localhost".into());
     options
+}
+
+/// A new instance and its socket, connected (attached) to 127.0.0.1:`port`
+/// with the demo client's options.
+fn connected(pki: &DemoPki, port: u16) -> (ClientInstance, TlsSocket) {
+    let mut instance = instance();
+    let socket = instance
+        .connect(client_options(pki, port))
+        .expect("no trap")
+        .expect("connects");
+    (instance, socket)
 }
 
 /// The documentation's echo client, driven sans-IO, with `input` as its stdin:
@@ -66,11 +78,7 @@ fn attached_echo_against_openssl_s_server() {
     let key = dir.write("server-key.pem", &pki.server.key_pem);
     let ca = dir.write("ca.pem", &pki.ca_pem);
     let server = OpenSslServer::start(&cert, &key, Some(&ca), &[]);
-    let mut instance = instance();
-    let socket = instance
-        .connect(client_options(&pki, server.port()))
-        .expect("no trap")
-        .expect("connects");
+    let (mut instance, socket) = connected(&pki, server.port());
     assert!(instance.socket(&socket).authorized().unwrap());
     // s_server -rev answers each line reversed.
     let echoed = echo_attached(&mut instance, &socket, b"hello\n");
@@ -92,11 +100,7 @@ fn rustls_server(pki: &DemoPki, alpn: Vec<Vec<u8>>) -> EchoServer {
 fn attached_echo_against_rustls_server() {
     let pki = DemoPki::generate();
     let server = rustls_server(&pki, Vec::new());
-    let mut instance = instance();
-    let socket = instance
-        .connect(client_options(&pki, server.port()))
-        .expect("no trap")
-        .expect("connects");
+    let (mut instance, socket) = connected(&pki, server.port());
     let mut calls = instance.socket(&socket);
     assert!(calls.authorized().unwrap());
     assert_eq!(calls.authorization_error().unwrap(), None);
@@ -135,11 +139,7 @@ fn sans_io_echo_against_rustls_server() {
 fn peer_certificate_has_node_shape() {
     let pki = DemoPki::generate();
     let server = rustls_server(&pki, Vec::new());
-    let mut instance = instance();
-    let socket = instance
-        .connect(client_options(&pki, server.port()))
-        .expect("no trap")
-        .expect("connects");
+    let (mut instance, socket) = connected(&pki, server.port());
     let chain = instance
         .socket(&socket)
         .get_peer_certificate(false)

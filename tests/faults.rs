@@ -47,6 +47,20 @@ struct Client {
     one_byte_reads: bool,
 }
 
+impl Client {
+    /// A client that gives up after [`IDLE_TIMEOUT`] without a byte from the peer
+    /// (Node's `timeout` option, and the host's own in sans-IO).
+    fn impatient() -> Self {
+        Self {
+            plan: Plan {
+                idle_timeout: Some(IDLE_TIMEOUT),
+                ..Plan::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
 struct Matrix {
     pki: DemoPki,
     instance: ClientInstance,
@@ -287,13 +301,7 @@ fn peer_stops_mid_record_then_ends() {
 #[test]
 fn peer_stops_mid_record_and_the_host_times_out() {
     let mut m = Matrix::new();
-    let client = Client {
-        plan: Plan {
-            idle_timeout: Some(IDLE_TIMEOUT),
-            ..Plan::default()
-        },
-        ..Client::default()
-    };
+    let client = Client::impatient();
     let run = m.run(Fault::StallMidRecord(PATIENCE), &client);
     let (node, _) = &run.node;
     let (sans_io, report) = &run.sans_io;
@@ -380,13 +388,7 @@ fn end_of_stream_after_the_handshake_without_close_notify() {
 #[test]
 fn silent_peer() {
     let mut m = Matrix::new();
-    let client = Client {
-        plan: Plan {
-            idle_timeout: Some(IDLE_TIMEOUT),
-            ..Plan::default()
-        },
-        ..Client::default()
-    };
+    let client = Client::impatient();
     let started = Instant::now();
     let run = m.run(Fault::Silent(PATIENCE), &client);
     let (node, node_report) = &run.node;

@@ -73,11 +73,7 @@ fn echo(instance: &mut ClientInstance, socket: &host_example::TlsSocket, data: &
 /// what came back, the suite negotiated, and what the host did.
 fn run(host_crypto: HostCrypto, suite: &str, data: &[u8]) -> (Vec<u8>, String, HostCryptoCounts) {
     let pki = test_pki::DemoPki::generate();
-    let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::serving(&pki.server));
     let mut instance = component()
         .instantiate_with(host_crypto)
         .expect("the component instantiates");
@@ -101,21 +97,20 @@ fn run(host_crypto: HostCrypto, suite: &str, data: &[u8]) -> (Vec<u8>, String, H
     (echoed, cipher.standard_name, instance.host_crypto_counts())
 }
 
-#[test]
-fn native_host_crypto_carries_every_suite_byte_for_byte() {
+/// Echoes the payload with every suite, the host doing or declining the
+/// crypto: each suite is negotiated, every byte comes back, and the host did
+/// `did(keys)`, `keys` being the keys the suite has a host take; `what` names
+/// the host's part in failure messages.
+fn every_suite_echoes(
+    host_crypto: HostCrypto,
+    did: impl Fn(usize) -> HostCryptoCounts,
+    what: &str,
+) {
     let data = payload();
     for (suite, iana, keys) in SUITES {
-        let (echoed, negotiated, counts) = run(HostCrypto::Native, suite, &data);
+        let (echoed, negotiated, counts) = run(host_crypto, suite, &data);
         assert_eq!(negotiated, iana);
-        assert_eq!(
-            counts,
-            HostCryptoCounts {
-                keys_taken: keys,
-                // The server's handshake signature, and the root's signature on the leaf.
-                signatures_verified: 2,
-            },
-            "{suite}: what the host did"
-        );
+        assert_eq!(counts, did(keys), "{suite}: {what}");
         assert!(
             echoed == data,
             "{suite}: the echo differs from what was sent"
@@ -124,21 +119,22 @@ fn native_host_crypto_carries_every_suite_byte_for_byte() {
 }
 
 #[test]
+fn native_host_crypto_carries_every_suite_byte_for_byte() {
+    let did = |keys_taken| HostCryptoCounts {
+        keys_taken,
+        // The server's handshake signature, and the root's signature on the leaf.
+        signatures_verified: 2,
+    };
+    every_suite_echoes(HostCrypto::Native, did, "what the host did");
+}
+
+#[test]
 fn declining_host_leaves_the_guest_to_carry_every_suite_byte_for_byte() {
-    let data = payload();
-    for (suite, iana, _) in SUITES {
-        let (echoed, negotiated, counts) = run(HostCrypto::Declined, suite, &data);
-        assert_eq!(negotiated, iana);
-        assert_eq!(
-            counts,
-            HostCryptoCounts::default(),
-            "{suite}: the host did work it declined"
-        );
-        assert!(
-            echoed == data,
-            "{suite}: the echo differs from what was sent"
-        );
-    }
+    every_suite_echoes(
+        HostCrypto::Declined,
+        |_| HostCryptoCounts::default(),
+        "the host did work it declined",
+    );
 }
 
 /// A leaf that names the trusted root as its issuer but was signed by another
@@ -150,11 +146,7 @@ fn a_forged_signature_is_refused_by_the_host_and_by_the_guest() {
     // Same name, another key: the leaf claims the trusted root as its issuer.
     let forger = Ca::new_root("forgery target root");
     let leaf = forger.issue(&LeafSpec::server("localhost", &["localhost"]));
-    let server = NodeServer::start(&NodeServerConfig {
-        key: leaf.key_pem.clone(),
-        cert: leaf.cert_pem.clone(),
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::serving(&leaf));
     let mut codes = Vec::new();
     for host_crypto in [HostCrypto::Native, HostCrypto::Declined] {
         let mut instance = component()

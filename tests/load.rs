@@ -150,11 +150,7 @@ fn guest_crypto_instance() -> ClientInstance {
 fn concurrent_echoes(mut instance: ClientInstance, crypto: &str) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let pki = DemoPki::generate();
-    let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::serving(&pki.server));
     let before = instance.guest_memory_bytes();
     let started = Instant::now();
     let mut conns: Vec<Conn> = (0..CONCURRENT)

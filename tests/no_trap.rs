@@ -14,15 +14,15 @@ use std::time::Instant;
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
 use host_example::{
-    AlpnProtocols, ClientInstance, ConnectOptions, KeyEntry, PeerCertificate, Pem, TlsError,
-    TlsSocket,
+    AlpnProtocols, ClientInstance, ConnectOptions, KeyEntry, PeerCertificate, Pem, PfxEntry,
+    TlsError, TlsSocket,
 };
 use support::component::{instance, options, options_to, with_client_cert};
 use support::drive::{self, Plan};
 use support::faulty::{junk, Fault, FaultyPeer, Rng};
 use support::peers::free_port;
 use support::scenarios::{self, Scenario};
-use test_pki::DemoPki;
+use test_pki::{DemoPki, Tool};
 
 /// Failed connections and calls the test drives through the one instance.
 const CASES: usize = 1000;
@@ -116,7 +116,7 @@ impl Bench {
 
 /// An encrypted PKCS#8 key (passphrase `s3cret`), made by the openssl CLI.
 fn encrypted_key() -> String {
-    let out = std::process::Command::new("openssl")
+    let pem = Tool::openssl()
         .args(["genpkey", "-algorithm", "EC", "-pkeyopt"])
         .args([
             "ec_paramgen_curve:P-256",
@@ -124,10 +124,8 @@ fn encrypted_key() -> String {
             "-pass",
             "pass:s3cret",
         ])
-        .output()
-        .expect("openssl runs");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).expect("PEM text")
+        .run();
+    String::from_utf8(pem).expect("PEM text")
 }
 
 /// The kinds of failure, taken in turn.
@@ -180,8 +178,9 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
     let what = format!("case {n} ({kind})");
     let connect =
         |instance: &mut ClientInstance, o: ConnectOptions| refused(instance.connect(o), &what);
-    let start =
-        |instance: &mut ClientInstance, o: ConnectOptions| refused(instance.start(o), &what);
+    if let Some(options) = bad_option(kind, bench, rng) {
+        return refused(instance.start(options), &what).code;
+    }
     let err = match kind {
         "junk from a peer, attached" => connect(instance, bench.to(bench.junk.port())),
         "junk fed sans-IO" => {
@@ -229,84 +228,11 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
             o.host = Some("bad\0host.invalid".into());
             connect(instance, o)
         }
-        "ciphers that match nothing" => start(
-            instance,
-            ConnectOptions {
-                ciphers: Some("TLS_BOGUS:BOGUS".into()),
-                ..options()
-            },
-        ),
-        "ciphers naming only CBC suites" => start(
-            instance,
-            ConnectOptions {
-                ciphers: Some("AES128-SHA:ECDHE-RSA-AES256-SHA384@SECLEVEL=0".into()),
-                ..options()
-            },
-        ),
-        "unknown TLS version" => start(
-            instance,
-            ConnectOptions {
-                min_version: Some("TLSv9".into()),
-                ..options()
-            },
-        ),
-        "only TLS 1.0 and 1.1" => start(
-            instance,
-            ConnectOptions {
-                max_version: Some("TLSv1.1".into()),
-                ..options()
-            },
-        ),
-        "ALPN name over 255 bytes" => start(
-            instance,
-            ConnectOptions {
-                alpn_protocols: Some(AlpnProtocols::Names(vec!["h".repeat(256 + rng.below(64))])),
-                ..options()
-            },
-        ),
-        "malformed ALPN wire format" => start(
-            instance,
-            ConnectOptions {
-                alpn_protocols: Some(AlpnProtocols::Wire(b"\x08http/1.1\x09h2".to_vec())),
-                ..options()
-            },
-        ),
-        "garbage key" => start(instance, with_key(Pem::Text("garbage".into()), None)),
-        "key of random bytes" => {
-            let len = 1 + rng.below(4096);
-            let bytes = rng.bytes(len);
-            start(instance, with_key(Pem::Bytes(bytes), None))
+        "port out of range" => {
+            let mut o = options();
+            o.port = Some(65_536 + rng.below(1 << 20) as u32);
+            connect(instance, o)
         }
-        "encrypted key, no passphrase" => start(
-            instance,
-            with_key(Pem::Text(bench.encrypted_key_pem.clone()), None),
-        ),
-        "encrypted key, wrong passphrase" => start(
-            instance,
-            with_key(Pem::Text(bench.encrypted_key_pem.clone()), Some("wrong")),
-        ),
-        "certificate and key that do not match" => start(
-            instance,
-            with_client_cert(
-                options(),
-                &bench.pki.client.cert_pem,
-                &bench.pki.server.key_pem,
-            ),
-        ),
-        "invalid servername" => start(
-            instance,
-            ConnectOptions {
-                servername: Some("not a host name!".into()),
-                ..options()
-            },
-        ),
-        "port out of range" => connect(
-            instance,
-            ConnectOptions {
-                port: Some(65_536 + rng.below(1 << 20) as u32),
-                ..options()
-            },
-        ),
         "neither port nor path" => connect(instance, options()),
         "keying material of every length, before and after destroy" => {
             let socket = started(instance, bench.to(0));
@@ -353,40 +279,6 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
             instance.drop_socket(socket).expect("no trap");
             err
         }
-        "unknown ecdhCurve" => start(
-            instance,
-            ConnectOptions {
-                ecdh_curve: Some("nope:".repeat(1 + rng.below(8))),
-                ..options()
-            },
-        ),
-        "unknown sigalgs" => start(
-            instance,
-            ConnectOptions {
-                sigalgs: Some("RSA+NOPE".into()),
-                ..options()
-            },
-        ),
-        "unknown secureProtocol" => start(
-            instance,
-            ConnectOptions {
-                secure_protocol: Some("bogus".into()),
-                ..options()
-            },
-        ),
-        "pfx of random bytes" => {
-            let len = 1 + rng.below(4096);
-            start(
-                instance,
-                ConnectOptions {
-                    pfx: Some(vec![host_example::PfxEntry {
-                        buf: rng.bytes(len),
-                        passphrase: Some("x".into()),
-                    }]),
-                    ..options()
-                },
-            )
-        }
         "identity verdict with no check pending" => {
             let socket = started(instance, bench.to(0));
             let err = refused(instance.socket(&socket).settle_identity(None), &what);
@@ -431,10 +323,7 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
             err
         }
         "feed and feed-end on an attached socket" => {
-            let socket = instance
-                .connect(bench.to(bench.good.port()))
-                .expect("no trap")
-                .expect("connects");
+            let socket = connected(instance, bench);
             let mut calls = instance.socket(&socket);
             let err = refused(calls.feed(b"bytes"), &what);
             refused(calls.feed_end(), &what);
@@ -446,10 +335,7 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
             err
         }
         "write on a destroyed attached socket" => {
-            let socket = instance
-                .connect(bench.to(bench.good.port()))
-                .expect("no trap")
-                .expect("connects");
+            let socket = connected(instance, bench);
             instance.socket(&socket).destroy().expect("no trap");
             let err = refused(instance.socket(&socket).write(b"late"), &what);
             refused(instance.socket(&socket).end(), &what);
@@ -468,10 +354,7 @@ fn run_case(instance: &mut ClientInstance, bench: &Bench, rng: &mut Rng, n: usiz
             refused(instance.check_server_identity(&host, &cert), &what)
         }
         "reads of every size, then a write after destroy" => {
-            let socket = instance
-                .connect(bench.to(bench.good.port()))
-                .expect("no trap")
-                .expect("connects");
+            let socket = connected(instance, bench);
             let mut calls = instance.socket(&socket);
             calls.write(b"hello").expect("no trap").expect("write");
             // 0 still reads one byte; u32::MAX after a partial read reads the rest.
@@ -498,14 +381,62 @@ fn started(instance: &mut ClientInstance, options: ConnectOptions) -> TlsSocket 
         .expect("start succeeds")
 }
 
-fn with_key(pem: Pem, passphrase: Option<&str>) -> ConnectOptions {
-    ConnectOptions {
-        key: Some(vec![KeyEntry {
-            pem,
-            passphrase: passphrase.map(str::to_owned),
-        }]),
-        ..options()
+/// A socket connected (attached) to the good echo server, which must succeed.
+fn connected(instance: &mut ClientInstance, bench: &Bench) -> TlsSocket {
+    instance
+        .connect(bench.to(bench.good.port()))
+        .expect("no trap")
+        .expect("connects")
+}
+
+/// Options with one bad option for the kinds `start` must refuse for it;
+/// `None` for the other kinds.
+fn bad_option(kind: &str, bench: &Bench, rng: &mut Rng) -> Option<ConnectOptions> {
+    let key = |pem, passphrase: Option<&str>| {
+        let passphrase = passphrase.map(str::to_owned);
+        Some(vec![KeyEntry { pem, passphrase }])
+    };
+    let encrypted_key = || Pem::Text(bench.encrypted_key_pem.clone());
+    let mut o = options();
+    match kind {
+        "ciphers that match nothing" => o.ciphers = Some("TLS_BOGUS:BOGUS".into()),
+        "ciphers naming only CBC suites" => {
+            o.ciphers = Some("AES128-SHA:ECDHE-RSA-AES256-SHA384@SECLEVEL=0".into());
+        }
+        "unknown TLS version" => o.min_version = Some("TLSv9".into()),
+        "only TLS 1.0 and 1.1" => o.max_version = Some("TLSv1.1".into()),
+        "ALPN name over 255 bytes" => {
+            let name = "h".repeat(256 + rng.below(64));
+            o.alpn_protocols = Some(AlpnProtocols::Names(vec![name]));
+        }
+        "malformed ALPN wire format" => {
+            o.alpn_protocols = Some(AlpnProtocols::Wire(b"\x08http/1.1\x09h2".to_vec()));
+        }
+        "garbage key" => o.key = key(Pem::Text("garbage".into()), None),
+        "key of random bytes" => {
+            let len = 1 + rng.below(4096);
+            o.key = key(Pem::Bytes(rng.bytes(len)), None);
+        }
+        "encrypted key, no passphrase" => o.key = key(encrypted_key(), None),
+        "encrypted key, wrong passphrase" => o.key = key(encrypted_key(), Some("wrong")),
+        "certificate and key that do not match" => {
+            let pki = &bench.pki;
+            o = with_client_cert(o, &pki.client.cert_pem, &pki.server.key_pem);
+        }
+        "invalid servername" => o.servername = Some("not a host name!".into()),
+        "unknown ecdhCurve" => o.ecdh_curve = Some("nope:".repeat(1 + rng.below(8))),
+        "unknown sigalgs" => o.sigalgs = Some("RSA+NOPE".into()),
+        "unknown secureProtocol" => o.secure_protocol = Some("bogus".into()),
+        "pfx of random bytes" => {
+            let len = 1 + rng.below(4096);
+            o.pfx = Some(vec![PfxEntry {
+                buf: rng.bytes(len),
+                passphrase: Some("x".into()),
+            }]);
+        }
+        _ => return None,
     }
+    Some(o)
 }
 
 /// A certificate object whose names are random: no host name can match it, and

@@ -9,7 +9,6 @@ mod support;
 
 use std::io::{self, Read};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -23,9 +22,10 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{NamedGroup, ProtocolVersion, ServerConfig, ServerConnection};
 use serde_json::{json, Value};
 use support::component::{instance, options, options_to};
+use support::connect::options_with;
 use support::drive::handshake_sans_io;
-use support::peers::{free_port, NodeServer, NodeServerConfig, TempDir};
-use test_pki::DemoPki;
+use support::peers::{free_port, NodeServer, NodeServerConfig};
+use test_pki::{DemoPki, Issued, NewKey, TempDir, Tool};
 
 /// How long a server may take to report, and a client to give up.
 const WAIT: Duration = Duration::from_secs(20);
@@ -141,20 +141,16 @@ fn serve(
 }
 
 /// A rustls server configuration with these groups (all of ring's when empty),
-/// TLS 1.3 and 1.2, presenting `cert_pem` with `key_pem`.
-fn server_config(
-    cert_pem: &str,
-    key_pem: &str,
-    groups: &[&'static dyn SupportedKxGroup],
-) -> ServerConfig {
+/// TLS 1.3 and 1.2, presenting `identity`.
+fn server_config(identity: &Issued, groups: &[&'static dyn SupportedKxGroup]) -> ServerConfig {
     let mut provider = ring::default_provider();
     if !groups.is_empty() {
         provider.kx_groups = groups.to_vec();
     }
-    let chain = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+    let chain = CertificateDer::pem_slice_iter(identity.cert_pem.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .expect("certificate");
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("key");
+    let key = PrivateKeyDer::from_pem_slice(identity.key_pem.as_bytes()).expect("key");
     ServerConfig::builder_with_provider(Arc::new(provider))
         .with_safe_default_protocol_versions()
         .expect("versions")
@@ -165,40 +161,20 @@ fn server_config(
 
 /// The demo's ECDSA P-256 server identity (localhost, 127.0.0.1, ::1).
 fn ecdsa_server(pki: &DemoPki, groups: &[&'static dyn SupportedKxGroup]) -> RustlsServer {
-    RustlsServer::start(
-        "127.0.0.1",
-        server_config(&pki.server.cert_pem, &pki.server.key_pem, groups),
-    )
+    RustlsServer::start("127.0.0.1", server_config(&pki.server, groups))
 }
 
 /// A self-signed RSA 2048 certificate for 127.0.0.1 and its key, made by
-/// openssl (ring makes no RSA keys): (certificate, key), PEM.
-fn rsa_identity() -> (String, String) {
+/// openssl (ring makes no RSA keys).
+fn rsa_identity() -> Issued {
     let dir = TempDir::new("rsa-identity");
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let status = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args([
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let read = |path| std::fs::read_to_string(path).expect("openssl wrote it");
-    (read(&cert), read(&key))
+    dir.self_signed(
+        "rsa",
+        NewKey::Rsa(2048),
+        "/CN=localhost",
+        2,
+        &["-addext", "subjectAltName=IP:127.0.0.1"],
+    )
 }
 
 /// What Node's own `tls.connect(options)` did: the protocol on
@@ -226,11 +202,11 @@ fn node_connect(options: &Value) -> NodeOutcome {
     if let Some(fields) = given.as_object_mut() {
         fields.retain(|_, value| !value.is_null());
     }
-    let out = Command::new("node")
+    // Its exit status is not asked: a first line is the answer, whatever came after.
+    let out = Tool::node()
         .args(["-e", SCRIPT])
         .arg(given.to_string())
-        .output()
-        .expect("node runs");
+        .output();
     let line = String::from_utf8_lossy(&out.stdout);
     let first: Value =
         serde_json::from_str(line.lines().next().unwrap_or("null")).unwrap_or(Value::Null);
@@ -380,8 +356,9 @@ fn ecdh_curve_without_a_shared_group_fails_as_node() {
 fn sigalgs_restrict_what_the_server_may_sign_with() {
     let pki = DemoPki::generate();
     let ecdsa = ecdsa_server(&pki, &[]);
-    let (rsa_cert, rsa_key) = rsa_identity();
-    let rsa = RustlsServer::start("127.0.0.1", server_config(&rsa_cert, &rsa_key, &[]));
+    let rsa_identity = rsa_identity();
+    let rsa_cert = &rsa_identity.cert_pem;
+    let rsa = RustlsServer::start("127.0.0.1", server_config(&rsa_identity, &[]));
     for (server, ca, sigalgs, max_version, succeeds) in [
         (&ecdsa, &pki.ca_pem, "ecdsa_secp256r1_sha256", None, true),
         (
@@ -392,9 +369,9 @@ fn sigalgs_restrict_what_the_server_may_sign_with() {
             false,
         ),
         (&ecdsa, &pki.ca_pem, "ECDSA+SHA256", Some("TLSv1.2"), true),
-        (&rsa, &rsa_cert, "rsa_pss_rsae_sha256", None, true),
-        (&rsa, &rsa_cert, "ECDSA+SHA256:ed25519", None, false),
-        (&rsa, &rsa_cert, "RSA+SHA256", Some("TLSv1.2"), true),
+        (&rsa, rsa_cert, "rsa_pss_rsae_sha256", None, true),
+        (&rsa, rsa_cert, "ECDSA+SHA256:ed25519", None, false),
+        (&rsa, rsa_cert, "RSA+SHA256", Some("TLSv1.2"), true),
     ] {
         let what = format!("{sigalgs} to port {}", server.port());
         let ours = our_connect(ConnectOptions {
@@ -443,11 +420,7 @@ fn node_saw(server: &NodeServer) -> String {
 #[test]
 fn secure_protocol_and_secure_options_choose_the_version() {
     let pki = DemoPki::generate();
-    let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
-        ..NodeServerConfig::default()
-    });
+    let server = NodeServer::start(&NodeServerConfig::serving(&pki.server));
     let port = server.port();
     for (method, bits, version) in [
         (None, None, "TLSv1.3"),
@@ -495,43 +468,28 @@ fn refused_options_cross_the_component_as_node_reports_them() {
     let net = |adjust: fn(&mut NetOptions)| {
         let mut net = net_options();
         adjust(&mut net);
-        Some(net)
+        options_with(|o| o.net = Some(net))
     };
     let cases = [
         (
             json!({"ecdhCurve": "nope"}),
-            ConnectOptions {
-                ecdh_curve: Some("nope".into()),
-                ..options()
-            },
+            options_with(|o| o.ecdh_curve = Some("nope".into())),
         ),
         (
             json!({"sigalgs": ""}),
-            ConnectOptions {
-                sigalgs: Some(String::new()),
-                ..options()
-            },
+            options_with(|o| o.sigalgs = Some(String::new())),
         ),
         (
             json!({"sigalgs": "nope"}),
-            ConnectOptions {
-                sigalgs: Some("nope".into()),
-                ..options()
-            },
+            options_with(|o| o.sigalgs = Some("nope".into())),
         ),
         (
             json!({"secureProtocol": "bogus"}),
-            ConnectOptions {
-                secure_protocol: Some("bogus".into()),
-                ..options()
-            },
+            options_with(|o| o.secure_protocol = Some("bogus".into())),
         ),
         (
             json!({"secureProtocol": "SSLv3_method"}),
-            ConnectOptions {
-                secure_protocol: Some("SSLv3_method".into()),
-                ..options()
-            },
+            options_with(|o| o.secure_protocol = Some("SSLv3_method".into())),
         ),
         (
             json!({"secureProtocol": "TLSv1_2_method", "minVersion": "TLSv1.2"}),
@@ -543,32 +501,14 @@ fn refused_options_cross_the_component_as_node_reports_them() {
         ),
         (
             json!({"secureOptions": 0.5}),
-            ConnectOptions {
-                secure_options: Some(0.5),
-                ..options()
-            },
+            options_with(|o| o.secure_options = Some(0.5)),
         ),
-        (
-            json!({"family": 5}),
-            ConnectOptions {
-                net: net(|n| n.family = Some(5.0)),
-                ..options()
-            },
-        ),
+        (json!({"family": 5}), net(|n| n.family = Some(5.0))),
         (
             json!({"localAddress": "nope"}),
-            ConnectOptions {
-                net: net(|n| n.local_address = Some("nope".into())),
-                ..options()
-            },
+            net(|n| n.local_address = Some("nope".into())),
         ),
-        (
-            json!({"timeout": -1}),
-            ConnectOptions {
-                net: net(|n| n.timeout = Some(-1.0)),
-                ..options()
-            },
-        ),
+        (json!({"timeout": -1}), net(|n| n.timeout = Some(-1.0))),
     ];
     for (node_options, ours) in cases {
         let mut node_options = node_options;
@@ -578,10 +518,7 @@ fn refused_options_cross_the_component_as_node_reports_them() {
         assert_eq!(our_connect(to(ours)), node, "{node_options}");
     }
     // Node 20 asserts on `minDHSize: 0`; current Node refuses it so.
-    let ours = our_connect(to(ConnectOptions {
-        min_dh_size: Some(0.0),
-        ..options()
-    }));
+    let ours = our_connect(to(options_with(|o| o.min_dh_size = Some(0.0))));
     let expected =
         "The value of \"options.minDHSize\" is out of range. It must be >= 1. Received 0";
     assert_eq!(
@@ -654,10 +591,7 @@ fn local_binding_failures_are_node_s() {
 #[test]
 fn family_chooses_the_address_family() {
     let pki = DemoPki::generate();
-    let server = RustlsServer::start(
-        "::1",
-        server_config(&pki.server.cert_pem, &pki.server.key_pem, &[]),
-    );
+    let server = RustlsServer::start("::1", server_config(&pki.server, &[]));
     let six = |host: &str, family: f64| ConnectOptions {
         host: Some(host.into()),
         net: Some(NetOptions {

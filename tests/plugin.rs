@@ -16,10 +16,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn https_server(pki: &DemoPki) -> NodeServer {
     NodeServer::start_https(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         alpn: vec!["http/1.1".into()],
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     })
 }
 

@@ -11,6 +11,7 @@ use host_example::{
     ClientInstance, ConnectOptions, IdentityCheck, SocketEvent, TlsError, TlsSocket,
 };
 use support::component::{echo_attached, instance, options_to};
+use support::connect::authorization;
 use support::peers::{hex, NodeEvent, NodeServer, NodeServerConfig};
 use test_pki::DemoPki;
 
@@ -19,10 +20,8 @@ const WAIT: Duration = Duration::from_secs(20);
 /// Node's TLS echo server with the demo PKI's server identity, at `max_version`.
 fn server(pki: &DemoPki, max_version: Option<&str>) -> NodeServer {
     NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         max_version: max_version.map(str::to_owned),
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     })
 }
 
@@ -192,14 +191,8 @@ fn the_callers_identity_check_refuses() {
         (err.code.as_str(), err.message.as_str()),
         ("ERR_MY_CHECK", "not the server I want")
     );
-    assert_eq!(
-        instance
-            .socket(&socket)
-            .authorization_error()
-            .unwrap()
-            .as_deref(),
-        Some("ERR_MY_CHECK")
-    );
+    let (_, error) = authorization(&mut instance, &socket);
+    assert_eq!(error.as_deref(), Some("ERR_MY_CHECK"));
     instance.drop_socket(socket).unwrap();
     let received = loop {
         let event = server.next_event(WAIT).expect("the server reports");
@@ -259,10 +252,8 @@ fn the_stapled_ocsp_response_is_reported() {
     let pki = DemoPki::generate();
     let response = b"\x30\x03\x0a\x01\x00".to_vec();
     let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         ocsp_response: Some(response.clone()),
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     });
     let mut instance = instance();
     let asked = ConnectOptions {
@@ -290,10 +281,8 @@ fn the_stapled_ocsp_response_is_reported() {
 fn a_secure_context_serves_many_connections() {
     let pki = DemoPki::generate();
     let server = NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         alpn: vec!["h2".into()],
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     });
     let mut instance = instance();
     let context = instance

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use host_example::AlpnProtocols;
+use host_example::{AlpnProtocols, ClientInstance, ConnectOptions, TlsSocket};
 use support::component::{instance, options_to};
 use support::peers::{NodeServer, NodeServerConfig};
 use test_pki::DemoPki;
@@ -15,21 +15,30 @@ const WAIT: Duration = Duration::from_secs(20);
 
 fn node_server(pki: &DemoPki, alpn: &[&str]) -> NodeServer {
     NodeServer::start(&NodeServerConfig {
-        key: pki.server.key_pem.clone(),
-        cert: pki.server.cert_pem.clone(),
         alpn: alpn.iter().map(|p| p.to_string()).collect(),
-        ..NodeServerConfig::default()
+        ..NodeServerConfig::serving(&pki.server)
     })
+}
+
+/// A new instance connected to `server`, trusting the demo CA, its options
+/// changed by `set` first.
+fn connected(
+    pki: &DemoPki,
+    server: &NodeServer,
+    set: impl FnOnce(&mut ConnectOptions),
+) -> (ClientInstance, TlsSocket) {
+    let mut instance = instance();
+    let mut options = options_to(server.port(), &pki.ca_pem);
+    set(&mut options);
+    let socket = instance.connect(options).unwrap().expect("connects");
+    (instance, socket)
 }
 
 #[test]
 fn no_servername_sends_no_sni() {
     let pki = DemoPki::generate();
     let server = node_server(&pki, &[]);
-    let mut instance = instance();
-    let mut options = options_to(server.port(), &pki.ca_pem);
-    options.host = Some("localhost".into());
-    let socket = instance.connect(options).unwrap().expect("connects");
+    let (mut instance, socket) = connected(&pki, &server, |o| o.host = Some("localhost".into()));
     assert_eq!(instance.socket(&socket).servername().unwrap(), None);
     let seen = server.next_event(WAIT).expect("server report");
     assert_eq!(seen.servername, None, "the server saw SNI: {seen:?}");
@@ -39,10 +48,8 @@ fn no_servername_sends_no_sni() {
 fn servername_is_sent_exactly() {
     let pki = DemoPki::generate();
     let server = node_server(&pki, &[]);
-    let mut instance = instance();
-    let mut options = options_to(server.port(), &pki.ca_pem);
-    options.servername = Some("localhost".into());
-    let socket = instance.connect(options).unwrap().expect("connects");
+    let (mut instance, socket) =
+        connected(&pki, &server, |o| o.servername = Some("localhost".into()));
     assert_eq!(
         instance.socket(&socket).servername().unwrap().as_deref(),
         Some("localhost")
@@ -56,11 +63,10 @@ fn servername_is_sent_exactly() {
 fn alpn_is_negotiated_by_server_preference() {
     let pki = DemoPki::generate();
     let server = node_server(&pki, &["h2", "http/1.1"]);
-    let mut instance = instance();
-    let mut options = options_to(server.port(), &pki.ca_pem);
-    options.host = Some("localhost".into());
-    options.alpn_protocols = Some(AlpnProtocols::Wire(b"\x08http/1.1\x02h2".to_vec()));
-    let socket = instance.connect(options).unwrap().expect("connects");
+    let (mut instance, socket) = connected(&pki, &server, |o| {
+        o.host = Some("localhost".into());
+        o.alpn_protocols = Some(AlpnProtocols::Wire(b"\x08http/1.1\x02h2".to_vec()));
+    });
     assert_eq!(
         instance.socket(&socket).alpn_protocol().unwrap().as_deref(),
         Some("h2")
@@ -73,9 +79,6 @@ fn alpn_is_negotiated_by_server_preference() {
 fn no_alpn_means_false() {
     let pki = DemoPki::generate();
     let server = node_server(&pki, &["h2"]);
-    let mut instance = instance();
-    let mut options = options_to(server.port(), &pki.ca_pem);
-    options.host = Some("localhost".into());
-    let socket = instance.connect(options).unwrap().expect("connects");
+    let (mut instance, socket) = connected(&pki, &server, |o| o.host = Some("localhost".into()));
     assert_eq!(instance.socket(&socket).alpn_protocol().unwrap(), None);
 }

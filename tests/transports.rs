@@ -8,8 +8,7 @@ use std::net::TcpStream;
 
 use host_example::echo_server::{EchoServer, EchoServerConfig};
 use support::component::{echo_attached, instance, options, options_to};
-use support::peers::TempDir;
-use test_pki::DemoPki;
+use test_pki::{DemoPki, TempDir};
 
 fn config(pki: &DemoPki) -> EchoServerConfig {
     EchoServerConfig {
@@ -24,7 +23,7 @@ fn config(pki: &DemoPki) -> EchoServerConfig {
 fn unix_socket_path() {
     let pki = DemoPki::generate();
     let dir = TempDir::new("unix");
-    let path = dir.path().join("echo.sock");
+    let path = dir.path("echo.sock");
     let _server = EchoServer::start_unix(config(&pki), &path).expect("server starts");
     let mut instance = instance();
     let mut options = options_to(0, &pki.ca_pem);

@@ -8,20 +8,11 @@ mod support;
 use std::time::Duration;
 
 use host_example::command::WasiTcp;
-use support::composed::{echo_wasi_only, run, stderr, stdout};
+use support::composed::{client_env, echo_wasi_only, run, stderr, stdout};
 use support::peers::{free_port, NodeServer, NodeServerConfig};
 use test_pki::DemoPki;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// The credentials of Node's example, as the plugin takes them.
-fn env(pki: &DemoPki) -> Vec<(&str, &str)> {
-    vec![
-        ("TLS_CONNECT_CA", pki.ca_pem.as_str()),
-        ("TLS_CONNECT_CERT", pki.client.cert_pem.as_str()),
-        ("TLS_CONNECT_KEY", pki.client.key_pem.as_str()),
-    ]
-}
 
 #[test]
 fn imports_nothing_but_wasi() {
@@ -45,7 +36,7 @@ fn documentation_echo_over_wasi_sockets() {
     let finished = run(
         echo_wasi_only(),
         &["tls-echo", "--host", "localhost", "--port", &port],
-        &env(&pki),
+        &client_env(&pki),
         b"hello\n",
         WasiTcp::Loopback,
     );
@@ -58,26 +49,26 @@ fn documentation_echo_over_wasi_sockets() {
     assert_eq!(seen.protocol.as_deref(), Some("TLSv1.3"));
 }
 
-#[test]
-fn refused_connection_is_reported_as_node_does() {
-    let pki = DemoPki::generate();
-    let port = free_port();
+/// Runs the echo plugin to `host`:`port` with nothing on stdin, which must
+/// fail (exit status 1): what it printed on stderr.
+fn failed_echo(pki: &DemoPki, host: &str, port: &str) -> String {
     let finished = run(
         echo_wasi_only(),
-        &[
-            "tls-echo",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ],
-        &env(&pki),
+        &["tls-echo", "--host", host, "--port", port],
+        &client_env(pki),
         b"",
         WasiTcp::Loopback,
     );
     assert_eq!(finished.status, 1);
+    stderr(&finished).trim_end().to_owned()
+}
+
+#[test]
+fn refused_connection_is_reported_as_node_does() {
+    let pki = DemoPki::generate();
+    let port = free_port();
     assert_eq!(
-        stderr(&finished).trim_end(),
+        failed_echo(&pki, "127.0.0.1", &port.to_string()),
         format!("ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:{port}")
     );
 }
@@ -87,16 +78,8 @@ fn the_host_keeps_connections_on_loopback() {
     let pki = DemoPki::generate();
     // A documentation address (TEST-NET-1): refused by the host's check before
     // any packet leaves, as Node reports a denied connect.
-    let finished = run(
-        echo_wasi_only(),
-        &["tls-echo", "--host", "192.0.2.1", "--port", "443"],
-        &env(&pki),
-        b"",
-        WasiTcp::Loopback,
-    );
-    assert_eq!(finished.status, 1);
     assert_eq!(
-        stderr(&finished).trim_end(),
+        failed_echo(&pki, "192.0.2.1", "443"),
         "EACCES: connect EACCES 192.0.2.1:443"
     );
 }

@@ -13,6 +13,29 @@ pub struct Fed {
     pub end: bool,
 }
 
+impl Fed {
+    /// A batch counted: whether it finished the handshake, how much plaintext
+    /// it held, whether the server ended.
+    pub fn counted(secure_connect: bool, data: &[u8], end: bool) -> Self {
+        Self {
+            secure_connect,
+            data: data.len(),
+            end,
+        }
+    }
+}
+
+/// Keeps the newest of `sessions` (a batch's `'session'` events) in `newest`,
+/// as a Node client that offers the last session it received.
+pub fn keep_newest_session<'a>(
+    newest: &mut Option<Vec<u8>>,
+    sessions: impl Iterator<Item = &'a Vec<u8>>,
+) {
+    if let Some(last) = sessions.last() {
+        *newest = Some(last.clone());
+    }
+}
+
 /// A TLS client engine driven sans-IO: the component in wasmtime, or the same
 /// engine compiled natively. Errors are already formatted for printing.
 pub trait Engine {

@@ -3,7 +3,7 @@
 
 use tls_connect_engine::{ConnectOptions, Connection, Pem, SecureContext, SocketEvent, TlsError};
 
-use crate::engine::{Engine, Fed};
+use crate::engine::{keep_newest_session, Engine, Fed};
 
 /// The native engine. Without resumption every connection builds its own
 /// context, as the component's `start` does; with it, connections share one
@@ -56,16 +56,12 @@ impl Engine for NativeEngine {
 
     fn feed(&mut self, conn: &mut Connection, data: &[u8]) -> Result<Fed, String> {
         let fed = conn.feed(data).map_err(tls)?;
-        for event in &fed.events {
-            if let SocketEvent::Session(handle) = event {
-                self.session = Some(handle.clone());
-            }
-        }
-        Ok(Fed {
-            secure_connect: fed.secure_connect,
-            data: fed.data.len(),
-            end: fed.end,
-        })
+        let sessions = fed.events.iter().filter_map(|event| match event {
+            SocketEvent::Session(handle) => Some(handle),
+            _ => None,
+        });
+        keep_newest_session(&mut self.session, sessions);
+        Ok(Fed::counted(fed.secure_connect, &fed.data, fed.end))
     }
 
     fn write(&mut self, conn: &mut Connection, data: &[u8]) -> Result<(), String> {

@@ -2,7 +2,7 @@
 
 use host_example::{ClientInstance, ConnectOptions, Pem, SocketEvent, TlsError, TlsSocket};
 
-use crate::engine::{Engine, Fed};
+use crate::engine::{keep_newest_session, Engine, Fed};
 
 /// One instance of the component; every connection is a `tls-socket` in it.
 pub struct WasmEngine {
@@ -38,7 +38,7 @@ impl WasmEngine {
             ca: Some(vec![Pem::Text(self.ca_pem.clone())]),
             ciphers: Some(self.cipher.clone()),
             session: self.session.clone().filter(|_| self.resume),
-            ..host_example::unset_options()
+            ..ConnectOptions::default()
         }
     }
 }
@@ -66,16 +66,12 @@ impl Engine for WasmEngine {
             .feed(data)
             .map_err(host)?
             .map_err(tls)?;
-        for event in &fed.events {
-            if let SocketEvent::Session(handle) = event {
-                self.session = Some(handle.clone());
-            }
-        }
-        Ok(Fed {
-            secure_connect: fed.secure_connect,
-            data: fed.data.len(),
-            end: fed.end,
-        })
+        let sessions = fed.events.iter().filter_map(|event| match event {
+            SocketEvent::Session(handle) => Some(handle),
+            _ => None,
+        });
+        keep_newest_session(&mut self.session, sessions);
+        Ok(Fed::counted(fed.secure_connect, &fed.data, fed.end))
     }
 
     fn write(&mut self, conn: &mut TlsSocket, data: &[u8]) -> Result<(), String> {

@@ -6,8 +6,8 @@
 //! `cargo +nightly run --release --example pfx_seeds` from `fuzz/` (needs `openssl`).
 
 use std::path::Path;
-use std::process::Command;
 
+use test_pki::TempDir;
 use tls_connect_fuzz::pfx_input::{auth_safe_of, header, mode, passphrase};
 
 /// openssl's `pkcs12 -export` options for each bundle, and whether they need
@@ -67,8 +67,7 @@ const VARIANTS: &[(&str, &[&str])] = &[
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/pfx");
-    let tmp = std::env::temp_dir().join(format!("tls-connect-pfx-seeds-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let tmp = TempDir::new("pfx-seeds");
     let mut seeds: Vec<(String, Vec<u8>)> = vec![
         (
             "junk".into(),
@@ -126,12 +125,11 @@ fn main() {
     for (name, bytes) in &seeds {
         std::fs::write(dir.join(name), bytes).expect("seed written");
     }
-    std::fs::remove_dir_all(&tmp).expect("temp dir removed");
     println!("{} pfx seeds written to {}", seeds.len(), dir.display());
 }
 
 /// A CA and a client certificate it issued, in `dir`.
-fn pki(dir: &Path, algorithm: &str) {
+fn pki(dir: &TempDir, algorithm: &str) {
     let key: &[&str] = if algorithm == "ec" {
         &[
             "-newkey",
@@ -159,7 +157,7 @@ fn pki(dir: &Path, algorithm: &str) {
         key,
     ]
     .concat();
-    run(dir, &ca);
+    dir.openssl(&ca);
     let csr = [
         &[
             "req",
@@ -174,31 +172,28 @@ fn pki(dir: &Path, algorithm: &str) {
         key,
     ]
     .concat();
-    run(dir, &csr);
-    run(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "client.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-set_serial",
-            "1",
-            "-days",
-            "3650",
-            "-out",
-            "client.pem",
-        ],
-    );
+    dir.openssl(&csr);
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        "1",
+        "-days",
+        "3650",
+        "-out",
+        "client.pem",
+    ]);
 }
 
 /// The bundle `openssl pkcs12 -export` makes of the client, its CA and `extra`;
 /// `None` when openssl refuses (no legacy provider).
-fn export(dir: &Path, pass: &str, extra: &[&str]) -> Option<Vec<u8>> {
+fn export(dir: &TempDir, pass: &str, extra: &[&str]) -> Option<Vec<u8>> {
     let pass = format!("pass:{pass}");
     let mut args = vec![
         "pkcs12",
@@ -215,23 +210,5 @@ fn export(dir: &Path, pass: &str, extra: &[&str]) -> Option<Vec<u8>> {
         "out.p12",
     ];
     args.extend_from_slice(extra);
-    let ok = Command::new("openssl")
-        .args(&args)
-        .current_dir(dir)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then(|| std::fs::read(dir.join("out.p12")).expect("bundle"))
-}
-
-fn run(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    dir.try_openssl(&args).then(|| dir.read("out.p12"))
 }

@@ -5,10 +5,11 @@
 //!
 //! `cargo +nightly run --release --example seeds` from `fuzz/` (needs `openssl`).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use tls_connect::Connection;
+use test_pki::{TempDir, Tool};
+
+use tls_connect_engine::Connection;
 use tls_connect_fuzz::certinfo_input::mode;
 use tls_connect_fuzz::options_input::field;
 use tls_connect_fuzz::peer::{LivePeer, OPS};
@@ -19,9 +20,7 @@ use tls_connect_fuzz::server_bytes::{chain, flags, Input, Mode};
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let tmp = std::env::temp_dir().join(format!("tls-connect-seeds-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("temp dir");
-    let made = Made::new(&tmp);
+    let made = Made::new(&TempDir::new("seeds"));
     let mut counts = Vec::new();
     for (target, seeds) in [
         ("server_bytes", server_bytes_seeds(&made)),
@@ -36,7 +35,6 @@ fn main() {
         }
         counts.push(format!("{target}: {}", seeds.len()));
     }
-    std::fs::remove_dir_all(&tmp).expect("temp dir removed");
     println!("seeds written to {}: {}", root.display(), counts.join(", "));
 }
 
@@ -49,7 +47,7 @@ struct Made {
 }
 
 impl Made {
-    fn new(tmp: &Path) -> Self {
+    fn new(tmp: &TempDir) -> Self {
         let certs = CERTS
             .iter()
             .map(|(name, key, args)| (*name, openssl_cert(tmp, name, key, args)))
@@ -57,12 +55,8 @@ impl Made {
         let keys = KEYS
             .iter()
             .map(|(name, script)| {
-                let out = Command::new("sh")
-                    .args(["-c", script])
-                    .output()
-                    .expect("sh runs");
-                assert!(out.status.success(), "{name}: {out:?}");
-                (*name, String::from_utf8(out.stdout).expect("PEM"))
+                let pem = Tool::new("sh").args(["-c", script]).run();
+                (*name, String::from_utf8(pem).expect("PEM"))
             })
             .collect();
         Self { certs, keys }
@@ -136,21 +130,19 @@ const KEYS: &[(&str, &str)] = &[
     ),
 ];
 
-fn openssl_cert(tmp: &Path, name: &str, key: &str, args: &[&str]) -> Vec<u8> {
-    let out: PathBuf = tmp.join(format!("{name}.der"));
-    // Through sh for the process substitution in EC parameters; every argument quoted.
+fn openssl_cert(tmp: &TempDir, name: &str, key: &str, args: &[&str]) -> Vec<u8> {
+    let file = format!("{name}.der");
+    // Through bash for the process substitution in EC parameters; every argument quoted.
     let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
     let script = format!(
-        "openssl req -x509 -newkey {key} -nodes -keyout /dev/null -days 365 -outform DER -out '{}' {}",
-        out.display(),
+        "openssl req -x509 -newkey {key} -nodes -keyout /dev/null -days 365 -outform DER -out '{file}' {}",
         quoted.join(" ")
     );
-    let status = Command::new("bash")
+    Tool::new("bash")
         .args(["-c", &script])
-        .status()
-        .expect("bash runs");
-    assert!(status.success(), "openssl failed for {name}");
-    std::fs::read(&out).expect("certificate written")
+        .current_dir(tmp.dir())
+        .run();
+    tmp.read(&file)
 }
 
 // ---------------------------------------------------------------------------
@@ -315,7 +307,7 @@ fn options_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
                 f(b'a', PKI.root_pem.as_bytes()),
                 f(b'c', PKI.client_pem.as_bytes()),
                 f(b'k', PKI.client_key_pem.as_bytes()),
-                f(b'x', tls_connect::options::defaults().ciphers.as_bytes()),
+                f(b'x', tls_connect_engine::defaults().ciphers.as_bytes()),
                 f(b'm', b"TLSv1.2"),
                 f(b'M', b"TLSv1.3"),
                 f(b'n', b"h2"),

@@ -12,10 +12,8 @@ use std::sync::LazyLock;
 
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, UnixTime};
-use tls_connect::certinfo::{self, PeerCertificate};
-use tls_connect::identity;
-use tls_connect::options::Pem;
-use tls_connect::verify::{self, TrustStore};
+use tls_connect_engine::fuzzing::{self, Trust};
+use tls_connect_engine::{check_server_identity, PeerCertificate, Pem};
 
 use crate::pki::PKI;
 use crate::{check_error, prefixed};
@@ -41,8 +39,8 @@ const HOSTS: &[&str] = &[
 ];
 
 /// What a chain is judged against: the process's root.
-static TRUST: LazyLock<TrustStore> =
-    LazyLock::new(|| TrustStore::from_ca(Some(&[Pem::Text(PKI.root_pem.clone())])));
+static TRUST: LazyLock<Trust> =
+    LazyLock::new(|| Trust::from_ca(Some(&[Pem::Text(PKI.root_pem.clone())])));
 
 fn algorithms() -> WebPkiSupportedAlgorithms {
     rustls::crypto::ring::default_provider().signature_verification_algorithms
@@ -61,7 +59,7 @@ pub fn run(bytes: &[u8]) {
 }
 
 fn der(data: &[u8]) {
-    match certinfo::describe(data) {
+    match fuzzing::describe(data) {
         Ok(cert) => {
             assert!(
                 data.starts_with(&cert.raw),
@@ -111,7 +109,7 @@ fn identity_strings(data: &[u8]) {
 }
 
 fn check_identity(hostname: &str, cert: &PeerCertificate) {
-    if let Err(err) = identity::check_server_identity(hostname, cert) {
+    if let Err(err) = check_server_identity(hostname, cert) {
         check_error(&err);
         assert!(
             matches!(
@@ -126,7 +124,7 @@ fn check_identity(hostname: &str, cert: &PeerCertificate) {
 fn chain(certs: &[Vec<u8>]) {
     let chain: Vec<CertificateDer<'_>> =
         certs.iter().map(|c| CertificateDer::from(&c[..])).collect();
-    match verify::verify_chain(&TRUST, &algorithms(), &chain, UnixTime::now()) {
+    match TRUST.verify_chain(&algorithms(), &chain, UnixTime::now()) {
         // Only the process's own leaf chains to its root; the fuzzer cannot sign.
         Ok(()) => assert_eq!(
             certs.first().map(Vec::as_slice),
@@ -136,7 +134,7 @@ fn chain(certs: &[Vec<u8>]) {
         Err(err) => check_error(&err),
     }
     for cert in certs {
-        if let Err(err) = certinfo::describe(cert) {
+        if let Err(err) = fuzzing::describe(cert) {
             check_error(&err);
         }
     }

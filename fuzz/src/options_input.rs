@@ -29,11 +29,11 @@
 //!
 //! Text is decoded as UTF-8 with replacement, since every host's strings are UTF-8.
 
-use tls_connect::context::{self, SecureContext};
-use tls_connect::names::{self, Version};
-use tls_connect::options::{AlpnProtocols, IdentityCheck, KeyEntry, NetOptions, Pem, PfxEntry};
-use tls_connect::verify::{self, TrustStore};
-use tls_connect::{ConnectOptions, Connection};
+use tls_connect_engine::fuzzing::{self, Trust};
+use tls_connect_engine::{
+    AlpnProtocols, ConnectOptions, Connection, IdentityCheck, KeyEntry, NetOptions, Pem, PfxEntry,
+    SecureContext, TargetOptions,
+};
 
 use crate::check_error;
 
@@ -82,38 +82,43 @@ fn pem_of(label: &str, der: &[u8]) -> Pem {
 pub fn options(bytes: &[u8]) -> ConnectOptions {
     let mut options = ConnectOptions::default();
     for (tag, value) in fields(bytes) {
-        let o = &mut options;
+        let ConnectOptions {
+            target,
+            connection,
+            context,
+            credentials,
+        } = &mut options;
         match tag {
-            b'h' => o.host = Some(text(value)),
-            b's' => o.servername = Some(text(value)),
-            b'u' => o.path = Some(text(value)),
+            b'h' => target.host = Some(text(value)),
+            b's' => connection.servername = Some(text(value)),
+            b'u' => target.path = Some(text(value)),
             b'P' => {
                 let mut port = [0u8; 4];
                 let n = value.len().min(4);
                 port[4 - n..].copy_from_slice(&value[..n]);
-                o.port = Some(u32::from_be_bytes(port));
+                target.port = Some(u32::from_be_bytes(port));
             }
-            b'a' => {
-                o.ca.get_or_insert_with(Vec::new)
-                    .push(Pem::Text(text(value)))
-            }
-            b'A' => {
-                o.ca.get_or_insert_with(Vec::new)
-                    .push(Pem::Bytes(value.to_vec()))
-            }
-            b'd' => {
-                o.ca.get_or_insert_with(Vec::new)
-                    .push(pem_of("CERTIFICATE", value))
-            }
-            b'c' => o
+            b'a' => context
+                .ca
+                .get_or_insert_with(Vec::new)
+                .push(Pem::Text(text(value))),
+            b'A' => context
+                .ca
+                .get_or_insert_with(Vec::new)
+                .push(Pem::Bytes(value.to_vec())),
+            b'd' => context
+                .ca
+                .get_or_insert_with(Vec::new)
+                .push(pem_of("CERTIFICATE", value)),
+            b'c' => credentials
                 .cert
                 .get_or_insert_with(Vec::new)
                 .push(Pem::Text(text(value))),
-            b'C' => o
+            b'C' => credentials
                 .cert
                 .get_or_insert_with(Vec::new)
                 .push(Pem::Bytes(value.to_vec())),
-            b'e' => o
+            b'e' => credentials
                 .cert
                 .get_or_insert_with(Vec::new)
                 .push(pem_of("CERTIFICATE", value)),
@@ -130,52 +135,52 @@ pub fn options(bytes: &[u8]) -> ConnectOptions {
                     pem,
                     passphrase: None,
                 };
-                o.key.get_or_insert_with(Vec::new).push(entry);
+                credentials.key.get_or_insert_with(Vec::new).push(entry);
             }
             b'q' => {
-                if let Some(entry) = o.key.as_mut().and_then(|keys| keys.last_mut()) {
+                if let Some(entry) = credentials.key.as_mut().and_then(|keys| keys.last_mut()) {
                     entry.passphrase = Some(text(value));
                 }
             }
-            b'p' => o.passphrase = Some(text(value)),
-            b'x' => o.ciphers = Some(text(value)),
-            b'm' => o.min_version = Some(text(value)),
-            b'M' => o.max_version = Some(text(value)),
-            b'n' => match &mut o.alpn_protocols {
+            b'p' => credentials.passphrase = Some(text(value)),
+            b'x' => context.ciphers = Some(text(value)),
+            b'm' => context.min_version = Some(text(value)),
+            b'M' => context.max_version = Some(text(value)),
+            b'n' => match &mut connection.alpn_protocols {
                 Some(AlpnProtocols::Names(names)) => names.push(text(value)),
                 alpn => *alpn = Some(AlpnProtocols::Names(vec![text(value)])),
             },
-            b'b' => match &mut o.alpn_protocols {
+            b'b' => match &mut connection.alpn_protocols {
                 Some(AlpnProtocols::Buffers(buffers)) => buffers.push(value.to_vec()),
                 alpn => *alpn = Some(AlpnProtocols::Buffers(vec![value.to_vec()])),
             },
-            b'w' => o.alpn_protocols = Some(AlpnProtocols::Wire(value.to_vec())),
-            b'r' => o.reject_unauthorized = Some(false),
-            b'o' => o.allow_half_open = Some(true),
-            b'g' => o.ecdh_curve = Some(text(value)),
-            b'G' => o.sigalgs = Some(text(value)),
-            b't' => o.secure_protocol = Some(text(value)),
-            b'O' => o.secure_options = Some(number(value)),
-            b'H' => o.min_dh_size = Some(number(value)),
-            b'F' => net(o).family = Some(number(value)),
-            b'W' => net(o).timeout = Some(number(value)),
-            b'L' => net(o).local_address = Some(text(value)),
-            b'l' => net(o).local_port = Some(number(value) as u32),
-            b'T' => o.session = Some(value.to_vec()),
-            b'Y' => o.pfx.get_or_insert_with(Vec::new).push(PfxEntry {
+            b'w' => connection.alpn_protocols = Some(AlpnProtocols::Wire(value.to_vec())),
+            b'r' => connection.reject_unauthorized = Some(false),
+            b'o' => connection.allow_half_open = Some(true),
+            b'g' => context.ecdh_curve = Some(text(value)),
+            b'G' => context.sigalgs = Some(text(value)),
+            b't' => context.secure_protocol = Some(text(value)),
+            b'O' => context.secure_options = Some(number(value)),
+            b'H' => connection.min_dh_size = Some(number(value)),
+            b'F' => net(target).family = Some(number(value)),
+            b'W' => net(target).timeout = Some(number(value)),
+            b'L' => net(target).local_address = Some(text(value)),
+            b'l' => net(target).local_port = Some(number(value) as u32),
+            b'T' => connection.session = Some(value.to_vec()),
+            b'Y' => credentials.pfx.get_or_insert_with(Vec::new).push(PfxEntry {
                 buf: value.to_vec(),
                 passphrase: None,
             }),
-            b'I' => o.identity_check = Some(IdentityCheck::Caller),
-            b'Z' => o.allow_partial_trust_chain = Some(true),
+            b'I' => connection.identity_check = Some(IdentityCheck::Caller),
+            b'Z' => context.allow_partial_trust_chain = Some(true),
             _ => {}
         }
     }
     options
 }
 
-fn net(options: &mut ConnectOptions) -> &mut NetOptions {
-    options.net.get_or_insert_with(NetOptions::default)
+fn net(target: &mut TargetOptions) -> &mut NetOptions {
+    target.net.get_or_insert_with(NetOptions::default)
 }
 
 /// Runs one input: each decoder on its own (so an early failure does not hide a
@@ -183,33 +188,34 @@ fn net(options: &mut ConnectOptions) -> &mut NetOptions {
 pub fn run(bytes: &[u8]) {
     let options = options(bytes);
 
-    match options.settings() {
-        Ok(settings) => assert!(!settings.verify_name.is_empty()),
+    match fuzzing::verify_name(&options) {
+        Ok(name) => assert!(!name.is_empty()),
         Err(err) => check_error(&err),
     }
-    if let Err(err) = options.target() {
+    if let Err(err) = options.target.target() {
         check_error(&err);
     }
-    for bound in [&options.min_version, &options.max_version]
+    let context = &options.context;
+    for bound in [&context.min_version, &context.max_version]
         .into_iter()
         .flatten()
     {
-        if let Err(err) = Version::parse(bound, "minimum") {
+        if let Err(err) = fuzzing::parse_version(bound, "minimum") {
             check_error(&err);
         }
     }
     let provider = rustls::crypto::ring::default_provider();
-    if let Err(err) = names::select_suites(options.ciphers.as_deref(), &provider.cipher_suites) {
+    if let Err(err) = fuzzing::select_suites(context.ciphers.as_deref(), &provider.cipher_suites) {
         check_error(&err);
     }
-    if let Some(alpn) = &options.alpn_protocols {
+    if let Some(alpn) = &options.connection.alpn_protocols {
         check_alpn(alpn);
     }
-    for pem in options.ca.iter().chain(&options.cert).flatten() {
-        let _ = verify::certificates_in(pem.as_bytes());
+    for pem in context.ca.iter().chain(&options.credentials.cert).flatten() {
+        let _ = fuzzing::certificates_in(pem.as_bytes());
     }
-    let _ = TrustStore::from_ca(options.ca.as_deref());
-    if let Err(err) = SecureContext::from_options(&options, true) {
+    let _ = Trust::from_ca(context.ca.as_deref());
+    if let Err(err) = SecureContext::new(context, &options.credentials) {
         check_error(&err);
     }
 
@@ -225,7 +231,7 @@ pub fn run(bytes: &[u8]) {
 
 /// ALPN decoding; wire format that decodes must encode back to itself.
 fn check_alpn(alpn: &AlpnProtocols) {
-    match context::alpn_list(alpn) {
+    match fuzzing::alpn_protocol_list(alpn) {
         Ok(list) => {
             if let AlpnProtocols::Wire(wire) = alpn {
                 let mut again = Vec::new();
@@ -257,8 +263,8 @@ mod tests {
             vec![(b'h', &b"a.test"[..]), (b'r', &b""[..]), (b'x', &b"H"[..])]
         );
         let options = options(&bytes);
-        assert_eq!(options.host.as_deref(), Some("a.test"));
-        assert_eq!(options.reject_unauthorized, Some(false));
-        assert_eq!(options.ciphers.as_deref(), Some("H"));
+        assert_eq!(options.target.host.as_deref(), Some("a.test"));
+        assert_eq!(options.connection.reject_unauthorized, Some(false));
+        assert_eq!(options.context.ciphers.as_deref(), Some("H"));
     }
 }

@@ -6,8 +6,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use rustls::{ServerConfig, ServerConnection};
-use tls_connect::transport::Transport;
-use tls_connect::TlsError;
+use tls_connect_engine::{TlsError, Transport};
 
 use crate::records::{self, Message, Record};
 

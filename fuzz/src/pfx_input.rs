@@ -1,7 +1,8 @@
 //! Target `pfx`: PKCS#12 bundles (Node's `pfx`) with passphrases, through the
-//! engine's decoding (`pkcs12::decode`) and the key options
-//! (`keys::client_identity`). No input may panic; every error is Node's
-//! (a Node code, or no code and OpenSSL's reason string); a bundle that decodes
+//! engine's decoding (`credentials::pkcs12::decode`) and the key options
+//! (`credentials::client_identity`), both reached through
+//! `tls_connect_engine::fuzzing`. No input may panic; every error is Node's (a
+//! Node code, or no code and OpenSSL's reason string); a bundle that decodes
 //! gives a chain and a PKCS#8 key.
 //!
 //! The first byte picks the mode (modulo 3) and the passphrase (bits 2-3), the
@@ -19,10 +20,8 @@
 //! cargo-fuzz builds with `cfg(fuzzing)`, which keeps the engine's limits on
 //! key derivation low (`KdfLimits::PFX`), so no input is a slow unit.
 
-use tls_connect::keys;
-use tls_connect::options::{ConnectOptions, KeyEntry, Pem, PfxEntry};
-use tls_connect::pkcs12;
-use tls_connect::TlsError;
+use tls_connect_engine::fuzzing::{self, Identity};
+use tls_connect_engine::{Credentials, KeyEntry, Pem, PfxEntry, TlsError};
 
 use crate::check_error;
 use crate::pki::PKI;
@@ -134,21 +133,21 @@ pub fn run(bytes: &[u8]) {
         }
     };
     match first % 3 {
-        mode::BUNDLE => check(pkcs12::decode(data, passphrase)),
-        mode::AUTH_SAFE => check(pkcs12::decode(&wrap(data), None)),
+        mode::BUNDLE => check(fuzzing::pkcs12_decode(data, passphrase)),
+        mode::AUTH_SAFE => check(fuzzing::pkcs12_decode(&wrap(data), None)),
         _ => options(data, passphrase),
     }
 }
 
 /// A decoded bundle has a chain and a PKCS#8 key; an error is Node's.
-fn check(result: Result<keys::ClientIdentity, TlsError>) {
+fn check(result: Result<Identity, TlsError>) {
     match result {
         Ok(identity) => {
             assert!(
                 !identity.chain.is_empty(),
                 "a bundle without a leaf decoded"
             );
-            let rustls::pki_types::PrivateKeyDer::Pkcs8(key) = &*identity.key else {
+            let rustls::pki_types::PrivateKeyDer::Pkcs8(key) = &identity.key else {
                 panic!("a bundle's key that is not PKCS#8");
             };
             assert_eq!(
@@ -163,7 +162,7 @@ fn check(result: Result<keys::ClientIdentity, TlsError>) {
 
 /// The bundle as the `pfx` option, replacing a `cert` and `key`.
 fn options(data: &[u8], passphrase: Option<&str>) {
-    let options = ConnectOptions {
+    let credentials = Credentials {
         cert: Some(vec![Pem::Text(PKI.client_pem.clone())]),
         key: Some(vec![KeyEntry {
             pem: Pem::Text(PKI.client_key_pem.clone()),
@@ -174,11 +173,10 @@ fn options(data: &[u8], passphrase: Option<&str>) {
             buf: data.to_vec(),
             passphrase: None,
         }]),
-        ..Default::default()
     };
-    match keys::client_identity(&options) {
+    match fuzzing::client_identity(&credentials) {
         Ok(found) => {
-            let identity = found.identity.expect("a cert and key, or the bundle's");
+            let identity = found.expect("a cert and key, or the bundle's");
             assert!(!identity.chain.is_empty(), "an identity without a leaf");
         }
         Err(err) => check_error(&err),

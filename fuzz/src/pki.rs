@@ -1,20 +1,16 @@
-//! One set of certificates per fuzzing process, made with rcgen on first use:
-//! a root CA, an intermediate, a server leaf for `localhost` issued by the
-//! intermediate, and a client leaf issued by the root. The engine's own tests
-//! use `test_pki`, but that crate pulls in wasmtime, which a fuzz build
-//! cannot afford; this is the few lines the harnesses need.
+//! One set of certificates per fuzzing process, made with `test_pki` (rcgen)
+//! on first use: a root CA, an intermediate, a server leaf for `localhost`
+//! issued by the intermediate, and a client leaf issued by the root; and the
+//! in-memory rustls servers that serve them.
 
 use std::sync::{Arc, LazyLock};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, SanType,
-};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{RootCertStore, ServerConfig, SupportedProtocolVersion};
+use test_pki::{Ca, LeafSpec};
 
 /// The process's certificates, DER and PEM.
 pub struct Pki {
@@ -37,55 +33,21 @@ pub struct Pki {
 /// The certificates, made once per process.
 pub static PKI: LazyLock<Pki> = LazyLock::new(make_pki);
 
-fn ca_params(common_name: &str) -> CertificateParams {
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("no names");
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.distinguished_name = rcgen::DistinguishedName::new();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, common_name);
-    params
-}
-
 fn make_pki() -> Pki {
-    let root = CertifiedIssuer::self_signed(
-        ca_params("tls-connect fuzz root"),
-        KeyPair::generate().expect("key"),
-    )
-    .expect("root");
-    let intermediate = CertifiedIssuer::signed_by(
-        ca_params("tls-connect fuzz intermediate"),
-        KeyPair::generate().expect("key"),
-        &root,
-    )
-    .expect("intermediate");
-
-    let leaf_key = KeyPair::generate().expect("key");
-    let mut leaf = CertificateParams::new(vec!["localhost".to_owned()]).expect("name");
-    leaf.subject_alt_names
-        .push(SanType::IpAddress([127, 0, 0, 1].into()));
-    leaf.distinguished_name
-        .push(DnType::CommonName, "localhost");
-    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.use_authority_key_identifier_extension = true;
-    let leaf = leaf.signed_by(&leaf_key, &intermediate).expect("leaf");
-
-    let client_key = KeyPair::generate().expect("key");
-    let mut client = CertificateParams::new(Vec::<String>::new()).expect("no names");
-    client
-        .distinguished_name
-        .push(DnType::CommonName, "fuzz client");
-    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let client = client.signed_by(&client_key, &root).expect("client");
-
+    let root = Ca::new_root("tls-connect fuzz root");
+    let intermediate = root.issue_intermediate("tls-connect fuzz intermediate");
+    let leaf = intermediate.issue(&LeafSpec::server("localhost", &["localhost", "127.0.0.1"]));
+    let client = root.issue(&LeafSpec::client("fuzz client"));
     Pki {
-        root_pem: root.pem(),
-        root_der: root.der().to_vec(),
-        intermediate_der: intermediate.der().to_vec(),
-        leaf_der: leaf.der().to_vec(),
-        leaf_key_der: leaf_key.serialize_der(),
-        client_pem: client.pem(),
-        client_key_pem: client_key.serialize_pem(),
+        root_pem: root.cert_pem(),
+        root_der: root.cert_der(),
+        intermediate_der: intermediate.cert_der(),
+        leaf_der: leaf.cert_der,
+        leaf_key_der: pem::parse(&leaf.key_pem)
+            .expect("test_pki writes PEM")
+            .into_contents(),
+        client_pem: client.cert_pem,
+        client_key_pem: client.key_pem,
     }
 }
 

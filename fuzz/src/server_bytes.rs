@@ -15,11 +15,12 @@
 //! | 7 | splice: content type of an inserted record; chain: how many data bytes patch the real leaf |
 
 use std::sync::Arc;
-use tls_connect::options::{AlpnProtocols, KeyEntry, Pem};
 
 use rustls::ServerConfig;
-use tls_connect::transport::{Attached, Transport};
-use tls_connect::{ConnectOptions, Connection, Fed, TlsError};
+use tls_connect_engine::{
+    AlpnProtocols, Attached, ConnectOptions, Connection, ConnectionOptions, ContextOptions,
+    Credentials, Fed, KeyEntry, Pem, TargetOptions, TlsError, Transport,
+};
 
 use crate::peer::{LivePeer, Mutation, PeerTransport, ScriptTransport};
 use crate::pki::{self, ServerShape, PKI};
@@ -169,22 +170,33 @@ impl Input {
         let trusted = !self.has(flags::UNTRUSTED);
         let client_cert = self.has(flags::CLIENT_CERT);
         ConnectOptions {
-            host: Some("localhost".to_owned()),
-            servername: self.has(flags::SNI).then(|| "localhost".to_owned()),
-            reject_unauthorized: Some(trusted),
-            ca: trusted.then(|| vec![Pem::Text(PKI.root_pem.clone())]),
-            cert: client_cert.then(|| vec![Pem::Text(PKI.client_pem.clone())]),
-            key: client_cert.then(|| {
-                vec![KeyEntry {
-                    pem: Pem::Text(PKI.client_key_pem.clone()),
-                    passphrase: None,
-                }]
-            }),
-            alpn_protocols: self
-                .has(flags::ALPN)
-                .then(|| AlpnProtocols::Names(vec!["h2".to_owned(), "http/1.1".to_owned()])),
-            allow_half_open: Some(self.allow_half_open),
-            ..Default::default()
+            target: TargetOptions {
+                host: Some("localhost".to_owned()),
+                ..Default::default()
+            },
+            connection: ConnectionOptions {
+                servername: self.has(flags::SNI).then(|| "localhost".to_owned()),
+                reject_unauthorized: Some(trusted),
+                alpn_protocols: self
+                    .has(flags::ALPN)
+                    .then(|| AlpnProtocols::Names(vec!["h2".to_owned(), "http/1.1".to_owned()])),
+                allow_half_open: Some(self.allow_half_open),
+                ..Default::default()
+            },
+            context: ContextOptions {
+                ca: trusted.then(|| vec![Pem::Text(PKI.root_pem.clone())]),
+                ..Default::default()
+            },
+            credentials: Credentials {
+                cert: client_cert.then(|| vec![Pem::Text(PKI.client_pem.clone())]),
+                key: client_cert.then(|| {
+                    vec![KeyEntry {
+                        pem: Pem::Text(PKI.client_key_pem.clone()),
+                        passphrase: None,
+                    }]
+                }),
+                ..Default::default()
+            },
         }
     }
 

@@ -1,7 +1,7 @@
 //! Running a command component (one that exports wasi:cli/run), such as a plugin
-//! composed with tls-connect. Loading reuses [`crate::component`]'s precompiled
-//! `.cwasm` cache, and the transport import is [`crate::transport`]'s, so a
-//! composed plugin runs exactly as tls-connect does on its own.
+//! composed with tls-connect. It loads through [`crate::precompiled`]'s `.cwasm`
+//! cache and gets the same store data and imports as [`crate::ClientComponent`],
+//! so a composed plugin runs exactly as tls-connect does on its own.
 //!
 //! With [`Imports::WasiOnly`] the host offers WASI 0.2 and nothing else, as an
 //! edge host would; networking then goes through wasi:sockets, which is closed
@@ -10,14 +10,14 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use wasmtime::component::{Component, Linker};
-use wasmtime::{Engine, Result, Store};
+use wasmtime::Result;
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::sockets::SocketAddrUse;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxBuilder};
 
-use crate::component::{linker, load_precompiled, HostState, Imports};
+use crate::host_crypto::HostCrypto;
+use crate::state::{Imports, Loaded};
 
 /// The most a captured stdout or stderr keeps; more fails the guest's write.
 const CAPTURE_LIMIT: usize = 16 * 1024 * 1024;
@@ -70,30 +70,22 @@ pub struct Finished {
 }
 
 /// A loaded command component, ready to run as often as needed.
-pub struct CommandComponent {
-    engine: Engine,
-    component: Component,
-    linker: Linker<HostState>,
-}
+pub struct CommandComponent(Loaded);
 
 impl CommandComponent {
     /// Loads the command at `wasm` (from its `.cwasm` when current), offering `imports`.
     pub fn load(wasm: &Path, imports: Imports) -> Result<Self> {
-        let engine = Engine::default();
-        let component = load_precompiled(&engine, wasm)?;
-        let linker = linker(&engine, imports)?;
-        Ok(Self {
-            engine,
-            component,
-            linker,
-        })
+        Loaded::load(wasm, imports).map(Self)
     }
 
     /// The names of the component's imports, such as `wasi:sockets/tcp@0.2.6`.
     pub fn import_names(&self) -> Vec<String> {
-        self.component
+        let Loaded {
+            engine, component, ..
+        } = &self.0;
+        component
             .component_type()
-            .imports(&self.engine)
+            .imports(engine)
             .map(|(name, _)| name.to_owned())
             .collect()
     }
@@ -122,8 +114,8 @@ impl CommandComponent {
                 None
             }
         };
-        let mut store = Store::new(&self.engine, HostState::new(builder.build()));
-        let command = Command::instantiate(&mut store, &self.component, &self.linker)?;
+        let mut store = self.0.store(builder.build(), HostCrypto::Native);
+        let command = Command::instantiate(&mut store, &self.0.component, &self.0.linker)?;
         let status = match command.wasi_cli_run().call_run(&mut store) {
             Ok(Ok(())) => 0,
             Ok(Err(())) => 1,

@@ -1,28 +1,55 @@
 //! A wasmtime host for the tls-connect component.
 //!
-//! - [`component`]: loads the component, keeping a precompiled `.cwasm` beside it,
-//!   and instantiates it with WASI and our transport import.
-//! - [`transport`]: the transport import over real sockets (TCP with
-//!   TCP_NODELAY, Unix sockets, or any stream the caller lends).
-//! - [`host_crypto`]: the host-crypto import: native ring seals and opens TLS
-//!   records and verifies signatures (or declines, so the guest does it).
-//! - [`command`]: runs a command component, such as a plugin composed with
-//!   tls-connect, with our transport import or with WASI alone.
+//! The component imports three interfaces of its own besides WASI 0.2. Each is
+//! served by its own module, on its own view of the store, the way
+//! `wasmtime-wasi` and `wasmtime-wasi-tls` serve theirs: the embedder's store
+//! data implements a trait that hands out the view, and the module's
+//! `add_to_linker` links that interface alone. None of these modules knows the
+//! others, nor any store data.
+//!
+//! - [`transport`]: the `transport` import (the `duplex` resource) over real
+//!   sockets: TCP with net's options and TCP_NODELAY, Unix sockets, or any
+//!   stream the caller lends. Store data implements [`HasTransport`].
+//! - [`host_crypto`]: the `host-crypto` import (the `traffic-key` resource):
+//!   native ring seals and opens TLS records and verifies signatures, or
+//!   declines so the guest does it. Store data implements [`HasHostCrypto`].
+//! - [`types`]: the types-only `types` import, which needs no state, and
+//!   `Default` for [`ConnectOptions`].
+//!
+//! [`add_to_linker`] links WASI and all three for store data of any kind. On top
+//! of them sit the ready hosts, which bring their own store data:
+//!
+//! - [`component`]: [`ClientComponent`] loads the component, keeping a
+//!   precompiled `.cwasm` beside it ([`precompiled`]), and instantiates it;
+//!   [`instance`]: [`ClientInstance`], one instance's exports as plain Rust calls.
+//! - [`command`]: [`CommandComponent`] runs a command component, such as a plugin
+//!   composed with tls-connect, with these imports or with WASI alone.
 //! - [`echo_client`]: Node's documentation echo client, driven sans-IO.
 //! - [`meter`]: counts a guest's linear memory, to watch it for leaks.
 //! - [`echo_server`]: an in-process rustls echo server, for the self-contained
 //!   demo and the tests (its certificates come fresh from the `test-pki` crate).
+//! - [`cli`]: what the `echo-client` and `run-plugin` binaries share.
 
+#![deny(missing_docs)]
+
+use wasmtime::component::Linker;
+use wasmtime_wasi::WasiView;
+
+pub mod cli;
 pub mod command;
 pub mod component;
 pub mod echo_client;
 pub mod echo_server;
 pub mod host_crypto;
+pub mod instance;
 pub mod meter;
-
+pub mod precompiled;
+mod state;
 pub mod transport;
+pub mod types;
 
 /// Bindings generated from the WIT package in `../wit`.
+#[allow(missing_docs)] // what the WIT leaves undocumented
 pub mod bindings {
     wasmtime::component::bindgen!({
         path: "../wit",
@@ -41,40 +68,26 @@ pub use bindings::tls_connect::tls_connect::types::{
     NetOptions, PeerCertificate, Pem, PfxEntry, SocketEvent, TlsError,
 };
 pub use command::CommandComponent;
-pub use component::{ClientComponent, ClientInstance, Imports};
-pub use host_crypto::{HostCrypto, HostCryptoCounts};
+pub use component::ClientComponent;
+pub use host_crypto::{HasHostCrypto, HostCrypto, HostCryptoCounts, HostCryptoCtx, HostCryptoView};
+pub use instance::ClientInstance;
+pub use state::Imports;
+pub use transport::{HasTransport, TransportView};
 
-/// Connect options with nothing set: every Node default applies. Struct
-/// literals start from it (`..unset_options()`), so a new WIT option is added once.
-pub fn unset_options() -> ConnectOptions {
-    ConnectOptions {
-        host: None,
-        port: None,
-        path: None,
-        socket: None,
-        servername: None,
-        reject_unauthorized: None,
-        ca: None,
-        crl: None,
-        cert: None,
-        key: None,
-        passphrase: None,
-        ciphers: None,
-        min_version: None,
-        max_version: None,
-        alpn_protocols: None,
-        allow_half_open: None,
-        pfx: None,
-        ecdh_curve: None,
-        sigalgs: None,
-        secure_protocol: None,
-        secure_options: None,
-        allow_partial_trust_chain: None,
-        request_ocsp: None,
-        enable_trace: None,
-        min_dh_size: None,
-        session: None,
-        identity_check: None,
-        net: None,
-    }
+/// Adds everything the component imports to `linker`: WASI 0.2 (synchronous)
+/// and tls-connect's `types`, `transport` and `host-crypto`, each served on the
+/// view the store data hands out. A composed plugin imports the same.
+pub fn add_to_linker<T>(linker: &mut Linker<T>) -> wasmtime::Result<()>
+where
+    T: WasiView + HasTransport + HasHostCrypto + 'static,
+{
+    wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    types::add_to_linker(linker)?;
+    transport::add_to_linker(linker)?;
+    host_crypto::add_to_linker(linker)
 }
+
+/// The README's Rust examples, compiled (not run) as this crate's doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

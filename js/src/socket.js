@@ -632,26 +632,16 @@ export class TLSSocket extends Duplex {
     return 'closed';
   }
 
-  get remoteAddress() {
-    return this.#transport.remoteAddress;
-  }
-  get remotePort() {
-    return this.#transport.remotePort;
-  }
-  get remoteFamily() {
-    return this.#transport.remoteFamily;
-  }
-  get localAddress() {
-    return this.#transport.localAddress;
-  }
-  get localPort() {
-    return this.#transport.localPort;
-  }
-  get localFamily() {
-    return this.#transport.localFamily;
-  }
-  get timeout() {
-    return this.#transport.timeout;
+  /** net's address fields and `timeout`, read from the transport as Node's TLSSocket reads its net.Socket's. */
+  static {
+    for (const name of ['remoteAddress', 'remotePort', 'remoteFamily', 'localAddress', 'localPort', 'localFamily', 'timeout']) {
+      Object.defineProperty(this.prototype, name, {
+        get() {
+          return this.#transport[name];
+        },
+        configurable: true,
+      });
+    }
   }
 
   /** The transport's bound address, as net.Socket's `address()`. */

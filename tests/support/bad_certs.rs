@@ -4,27 +4,11 @@
 //! made here, by rcgen (`test_pki`) or, for what rcgen cannot make (an
 //! RSA 1024 key, a SHA-1 signature), by the openssl CLI.
 
-use std::process::Command;
-
 use rcgen::{BasicConstraints, GeneralSubtree, IsCa, KeyUsagePurpose, NameConstraints};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
-use test_pki::{self as pki, Ca, Issued, LeafSpec};
+use test_pki::{self as pki, Ca, LeafSpec, NewKey, TempDir};
 
-use super::drive::Failure;
-use super::peers::TempDir;
+use super::matrix::{refused, Trust, Verdict};
 use super::scenarios::{self, localhost, served, Scenario};
-
-/// How a connection ends its handshake: `None`, authorized; else the error.
-pub type Verdict = Option<Failure>;
-
-/// A refusal with Node's code and message.
-pub fn refused(code: &str, message: &str) -> Verdict {
-    Some(Failure {
-        code: code.to_owned(),
-        message: message.to_owned(),
-    })
-}
 
 /// Where the component cannot answer as Node 20 does, and why.
 #[derive(Debug, Clone)]
@@ -71,6 +55,15 @@ pub struct Case {
 }
 
 impl Case {
+    /// Its client side.
+    pub fn trust(&self) -> Trust<'_> {
+        Trust {
+            servername: self.servername,
+            ca_pem: self.client_ca_pem.as_deref(),
+            crl_pem: self.crl_pem.as_deref(),
+        }
+    }
+
     fn new(
         name: &'static str,
         scenario: Scenario,
@@ -106,77 +99,24 @@ fn through_intermediate(adjust: impl FnOnce(&mut rcgen::CertificateParams)) -> S
     served(leaf, &intermediate.cert_pem(), Some(&root))
 }
 
-/// A leaf for localhost and 127.0.0.1 (serverAuth) issued by `ca` with the
-/// openssl CLI: its key made by `openssl genpkey {key_args}`, and signed with
-/// `digest` (`sha1`, `sha256`).
-fn openssl_leaf(ca: &Ca, key_args: &[&str], digest: &str) -> Issued {
+/// A leaf for localhost and 127.0.0.1 (serverAuth) made by the openssl CLI
+/// for what rcgen cannot make: its key `key`, signed with `digest` (`sha1`,
+/// `sha256`) by a new root named `root_name`, which the client trusts.
+fn openssl_served(root_name: &str, key: NewKey, digest: &str) -> Scenario {
+    let root = Ca::new_root(root_name);
     let dir = TempDir::new("openssl-leaf");
-    let ca_cert = dir.write("ca.pem", &ca.cert_pem());
-    let ca_key = dir.write("ca-key.pem", &ca.key_pem());
-    let ext = dir.write(
+    dir.write_ca("root", &root);
+    dir.write(
         "leaf.ext",
         "subjectAltName=DNS:localhost,IP:127.0.0.1\n\
          extendedKeyUsage=serverAuth\n\
          keyUsage=digitalSignature,keyEncipherment\n\
          authorityKeyIdentifier=keyid\n",
     );
-    let key = dir.path().join("leaf-key.pem");
-    let csr = dir.path().join("leaf.csr");
-    let cert = dir.path().join("leaf.pem");
-    openssl(
-        Command::new("openssl")
-            .arg("genpkey")
-            .args(key_args)
-            .arg("-out")
-            .arg(&key),
-    );
-    openssl(
-        Command::new("openssl")
-            .args([
-                "req",
-                "-new",
-                "-subj",
-                "/CN=localhost/O=tls-connect tests",
-                "-key",
-            ])
-            .arg(&key)
-            .arg("-out")
-            .arg(&csr),
-    );
-    openssl(
-        Command::new("openssl")
-            .args(["x509", "-req", "-days", "30", "-set_serial", "4242"])
-            .arg(format!("-{digest}"))
-            .arg("-in")
-            .arg(&csr)
-            .arg("-CA")
-            .arg(&ca_cert)
-            .arg("-CAkey")
-            .arg(&ca_key)
-            .arg("-extfile")
-            .arg(&ext)
-            .arg("-out")
-            .arg(&cert),
-    );
-    let cert_pem = std::fs::read_to_string(&cert).expect("openssl wrote the certificate");
-    let cert_der = CertificateDer::from_pem_slice(cert_pem.as_bytes())
-        .expect("a PEM certificate")
-        .to_vec();
-    Issued {
-        cert_pem,
-        key_pem: std::fs::read_to_string(&key).expect("openssl wrote the key"),
-        cert_der,
-    }
-}
-
-/// Runs an openssl command; panics with its output if it fails.
-pub fn openssl(command: &mut Command) {
-    let out = command.output().expect("openssl runs");
-    assert!(
-        out.status.success(),
-        "{command:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    dir.request("leaf", key, "/CN=localhost/O=tls-connect tests");
+    let digest = format!("-{digest}");
+    let leaf = dir.sign("leaf", "root", 4242, 30, &[&digest, "-extfile", "leaf.ext"]);
+    served(leaf, "", Some(&root))
 }
 
 /// Node's answer when the name does not match: `ERR_TLS_CERT_ALTNAME_INVALID`.
@@ -407,12 +347,6 @@ fn crl_missing_for_an_issuer() -> Case {
 
 /// A leaf with an RSA 1024 key (made by openssl; ring makes no RSA keys).
 fn rsa_1024() -> Case {
-    let root = Ca::new_root("RSA 1024 root");
-    let leaf = openssl_leaf(
-        &root,
-        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
-        "sha256",
-    );
     let too_weak = refused("UNSPECIFIED", "EE certificate key too weak");
     Case {
         difference: Some(Difference::Answers {
@@ -423,7 +357,7 @@ fn rsa_1024() -> Case {
         }),
         ..Case::new(
             "RSA 1024 leaf",
-            served(leaf, "", Some(&root)),
+            openssl_served("RSA 1024 root", NewKey::Rsa(1024), "sha256"),
             "localhost",
             None,
         )
@@ -434,17 +368,11 @@ fn rsa_1024() -> Case {
 /// Node's server refuses to load it at its default security level: it serves
 /// it at level 0.
 fn sha1_signed() -> Case {
-    let root = Ca::new_root("SHA-1 root");
-    let leaf = openssl_leaf(
-        &root,
-        &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
-        "sha1",
-    );
     Case {
         server_ciphers: Some("DEFAULT@SECLEVEL=0".to_owned()),
         ..Case::new(
             "SHA-1-signed leaf",
-            served(leaf, "", Some(&root)),
+            openssl_served("SHA-1 root", NewKey::EcP256, "sha1"),
             "localhost",
             // OpenSSL's X509_V_ERR_CA_MD_TOO_WEAK, which Node does not name.
             refused("UNSPECIFIED", "CA signature digest algorithm too weak"),

@@ -37,7 +37,7 @@ pub fn instance() -> ClientInstance {
 
 /// Connect options with nothing set: every Node default applies.
 pub fn options() -> ConnectOptions {
-    host_example::unset_options()
+    ConnectOptions::default()
 }
 
 /// Options for 127.0.0.1:`port` trusting `ca_pem`.

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use host_example::command::{Finished, Run, Stdio, WasiTcp};
 use host_example::{CommandComponent, Imports};
+use test_pki::DemoPki;
 
 /// The https-get plugin composed with tls-connect, which imports WASI and our
 /// transport; loaded once per test binary.
@@ -51,6 +52,16 @@ fn load(var: &str, file: &str, imports: Imports) -> CommandComponent {
         path.display()
     );
     CommandComponent::load(&path, imports).expect("the composition loads")
+}
+
+/// The demo client's credentials (Node's example's), as the plugins take them
+/// from their environment.
+pub fn client_env(pki: &DemoPki) -> Vec<(&str, &str)> {
+    vec![
+        ("TLS_CONNECT_CA", pki.ca_pem.as_str()),
+        ("TLS_CONNECT_CERT", pki.client.cert_pem.as_str()),
+        ("TLS_CONNECT_KEY", pki.client.key_pem.as_str()),
+    ]
 }
 
 /// Runs `command` with `args` (program name first), `env` and `stdin`, its

@@ -73,6 +73,12 @@ impl Outcome {
     pub fn code(&self) -> Option<&str> {
         self.error.as_ref().map(|e| e.code.as_str())
     }
+
+    /// A guest call's result: its value, or `None` with its error kept as
+    /// the conversation's (`'error'` fired).
+    fn keep_error<T>(&mut self, result: Result<T, TlsError>) -> Option<T> {
+        result.map_err(|err| self.error = Some(err.into())).ok()
+    }
 }
 
 /// OpenSSL's packed error in a message (`error:0A00010B`), if it has one. Node's
@@ -120,19 +126,13 @@ pub fn attached(
     plan: &Plan,
 ) -> wasmtime::Result<Outcome> {
     let mut outcome = Outcome::default();
-    let socket = match instance.connect(options)? {
-        Ok(socket) => socket,
-        Err(err) => {
-            outcome.error = Some(err.into());
-            return Ok(outcome);
-        }
+    let Some(socket) = outcome.keep_error(instance.connect(options)?) else {
+        return Ok(outcome);
     };
     outcome.secure = true;
     let mut ended = false;
     if !plan.send.is_empty() {
-        if let Err(err) = instance.socket(&socket).write(&plan.send)? {
-            outcome.error = Some(err.into());
-        }
+        outcome.keep_error(instance.socket(&socket).write(&plan.send)?);
     }
     for _ in 0..MAX_READS {
         if outcome.error.is_some() {
@@ -148,9 +148,7 @@ pub fn attached(
         }
         if !ended && !plan.send.is_empty() && outcome.data.len() >= plan.send.len() {
             ended = true;
-            if let Err(err) = instance.socket(&socket).end()? {
-                outcome.error = Some(err.into());
-            }
+            outcome.keep_error(instance.socket(&socket).end()?);
         }
     }
     instance.socket(&socket).destroy()?;
@@ -169,17 +167,11 @@ pub fn sans_io(
     plan: &Plan,
 ) -> wasmtime::Result<Outcome> {
     let mut outcome = Outcome::default();
-    let socket = match instance.start(options)? {
-        Ok(socket) => socket,
-        Err(err) => {
-            outcome.error = Some(err.into());
-            return Ok(outcome);
-        }
+    let Some(socket) = outcome.keep_error(instance.start(options)?) else {
+        return Ok(outcome);
     };
     if !plan.write_first.is_empty() {
-        if let Err(err) = instance.socket(&socket).write(&plan.write_first)? {
-            outcome.error = Some(err.into());
-        }
+        outcome.keep_error(instance.socket(&socket).write(&plan.write_first)?);
     }
     let result = converse(instance, &socket, &mut stream, plan, &mut outcome);
     instance.socket(&socket).destroy()?;
@@ -216,21 +208,15 @@ fn converse(
         if outcome.end || outcome.error.is_some() {
             return Ok(());
         }
-        let read = match stream.read(&mut buf) {
-            Ok(n) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
+        let read = match read_polled(stream, &mut buf) {
+            Ok(Some(n)) => n,
+            Ok(None) => {
                 if plan.idle_timeout.is_some_and(|t| last_heard.elapsed() >= t) {
                     outcome.timed_out = true;
                     return Ok(());
                 }
                 continue;
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 outcome.error = Some(transport_failure("read", &e));
                 return Ok(());
@@ -262,9 +248,7 @@ fn converse(
                     if fed.secure_connect {
                         outcome.secure = true;
                         if !plan.send.is_empty() {
-                            if let Err(err) = instance.socket(socket).write(&plan.send)? {
-                                outcome.error = Some(err.into());
-                            }
+                            outcome.keep_error(instance.socket(socket).write(&plan.send)?);
                         }
                     }
                     outcome.data.extend_from_slice(&fed.data);
@@ -275,12 +259,27 @@ fn converse(
         }
         if !ended && !plan.send.is_empty() && outcome.data.len() >= plan.send.len() {
             ended = true;
-            if let Err(err) = instance.socket(socket).end()? {
-                outcome.error = Some(err.into());
-            }
+            outcome.keep_error(instance.socket(socket).end()?);
         }
     }
     wasmtime::bail!("the sans-IO conversation did not finish within {CONVERSATION_LIMIT:?}")
+}
+
+/// Reads what arrives within the stream's read timeout ([`POLL`]): how many
+/// bytes (0: the peer's end), or `None` when nothing came.
+fn read_polled(stream: &mut TcpStream, buf: &mut [u8]) -> io::Result<Option<usize>> {
+    match stream.read(buf) {
+        Ok(n) => Ok(Some(n)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A transport failure as the host reports it (the guest never sees it in sans-IO).
@@ -310,17 +309,10 @@ pub fn handshake_sans_io(
     while Instant::now() < deadline {
         let out = instance.socket(socket).take_outgoing().expect("no trap");
         stream.write_all(&out).expect("server reads");
-        let read = match stream.read(&mut buf) {
-            Ok(0) => panic!("the server ended during the handshake"),
-            Ok(n) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                continue
-            }
+        let read = match read_polled(&mut stream, &mut buf) {
+            Ok(Some(0)) => panic!("the server ended during the handshake"),
+            Ok(Some(n)) => n,
+            Ok(None) => continue,
             Err(e) => panic!("read failed: {e}"),
         };
         let fed = instance

@@ -5,8 +5,10 @@
 pub mod bad_certs;
 pub mod component;
 pub mod composed;
+pub mod connect;
 pub mod drive;
 pub mod faulty;
+pub mod matrix;
 pub mod oracle;
 pub mod peers;
 pub mod scenarios;

@@ -2,13 +2,12 @@
 //! peer so that a test expects what Node reports, not what we believe Node does.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use test_pki::{TempDir, Tool};
 
 use super::drive::{Failure, Outcome, Plan};
-use super::peers::TempDir;
 
 /// How long Node's client may run before it gives up by itself.
 const NODE_LIMIT: Duration = Duration::from_secs(15);
@@ -36,7 +35,6 @@ pub struct NodeClient {
 /// (`plan.idle_timeout` is Node's `timeout` option; the socket is destroyed on
 /// `'timeout'`). Panics if Node cannot run or says nothing of use.
 pub fn node_connect(client: &NodeClient, plan: &Plan) -> Outcome {
-    let script = client_script();
     let mut config = client_config(client);
     if !plan.send.is_empty() {
         config["send"] = json!(String::from_utf8(plan.send.clone()).expect("text to send"));
@@ -44,38 +42,46 @@ pub fn node_connect(client: &NodeClient, plan: &Plan) -> Outcome {
     if let Some(timeout) = plan.idle_timeout {
         config["timeout"] = json!(timeout.as_millis() as u64);
     }
-    let out = Command::new("node")
-        .arg(&script)
-        .arg(config.to_string())
-        .output()
-        .expect("node runs (Node.js 20 or newer on PATH)");
     let mut outcome = Outcome::default();
-    let mut closed = false;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let event: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+    for event in client_events(Tool::node(), &config) {
         let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
         match event["event"].as_str() {
             Some("secureConnect") => outcome.secure = true,
             Some("data") => outcome.data.extend(hex(&text("hex"))),
             Some("end") => outcome.end = true,
             Some("timeout") => outcome.timed_out = true,
-            // Node may report a second error while tearing down; the first is the one.
-            Some("error") if outcome.error.is_none() => {
-                outcome.error = Some(Failure {
-                    code: text("code"),
-                    message: text("message"),
-                })
-            }
-            Some("close") => closed = true,
+            Some("error") if outcome.error.is_none() => outcome.error = Some(failure(&event)),
             _ => {}
         }
     }
+    outcome
+}
+
+/// Runs Node's client script with `config` by `node` (which may carry Node's
+/// own options already): the events it printed, to its `'close'`. Panics,
+/// with what Node printed, if it did not close.
+fn client_events(node: Tool, config: &Value) -> Vec<Value> {
+    let out = node.arg(client_script()).arg(config.to_string()).output();
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or(Value::Null))
+        .collect();
     assert!(
-        closed,
-        "Node's client did not close within {NODE_LIMIT:?}: {outcome:?}\n{}",
+        events.iter().any(|event| event["event"] == "close"),
+        "Node's client did not close within {NODE_LIMIT:?}: {events:?}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    outcome
+    events
+}
+
+/// The error an `'error'` event reports. Node may report a second error while
+/// tearing down; callers keep the first.
+fn failure(event: &Value) -> Failure {
+    let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+    Failure {
+        code: text("code"),
+        message: text("message"),
+    }
 }
 
 /// Node's client script.
@@ -134,43 +140,26 @@ pub fn node_verdict(client: &NodeClient, extra: &Value) -> NodeVerdict {
     let preload = dir.write("extra-options.js", EXTRA_OPTIONS_PRELOAD);
     let mut config = client_config(client);
     config["send"] = json!("ping");
-    let out = Command::new("node")
+    let node = Tool::node()
         .arg("--require")
         .arg(&preload)
-        .arg(client_script())
-        .arg(config.to_string())
-        .env("TLS_CONNECT_EXTRA_OPTIONS", extra.to_string())
-        .output()
-        .expect("node runs (Node.js 20 or newer on PATH)");
+        .env("TLS_CONNECT_EXTRA_OPTIONS", extra.to_string());
     let mut verdict = NodeVerdict {
         authorized: None,
         authorization_error: None,
         error: None,
     };
-    let mut closed = false;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let event: Value = serde_json::from_str(line).unwrap_or(Value::Null);
-        let text = |key: &str| event[key].as_str().map(str::to_owned);
+    for event in client_events(node, &config) {
         match event["event"].as_str() {
             Some("authorization") => {
                 verdict.authorized = event["authorized"].as_bool();
-                verdict.authorization_error = text("authorizationError");
+                verdict.authorization_error =
+                    event["authorizationError"].as_str().map(str::to_owned);
             }
-            Some("error") if verdict.error.is_none() => {
-                verdict.error = Some(Failure {
-                    code: text("code").unwrap_or_default(),
-                    message: text("message").unwrap_or_default(),
-                });
-            }
-            Some("close") => closed = true,
+            Some("error") if verdict.error.is_none() => verdict.error = Some(failure(&event)),
             _ => {}
         }
     }
-    assert!(
-        closed,
-        "Node's client did not close within {NODE_LIMIT:?}: {verdict:?}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     verdict
 }
 

@@ -7,69 +7,18 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use test_pki::{Issued, TempDir, Tool};
 
 /// How long a peer may take to start listening.
 const START_LIMIT: Duration = Duration::from_secs(20);
 
 /// How long a peer may take to exit once told to.
 const STOP_LIMIT: Duration = Duration::from_secs(5);
-
-/// A directory under the system's temp dir, removed with its contents when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// A new, empty directory whose name starts with `tls-connect-{prefix}`.
-    pub fn new(prefix: &str) -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        // Pid, counter and clock: unique across test threads and reruns.
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("tls-connect-{prefix}-{}-{n}-{nanos}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&path).expect("temp dir");
-        Self(path)
-    }
-
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes a file in it and returns its path.
-    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write temp file");
-        path
-    }
-
-    /// Runs `openssl args…` in it; panics with its stderr if it fails.
-    pub fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(self.path())
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Sends each line of `from` to `to` until EOF or until nobody listens.
 fn forward_lines(from: impl Read + Send + 'static, to: mpsc::Sender<String>) {
@@ -81,6 +30,24 @@ fn forward_lines(from: impl Read + Send + 'static, to: mpsc::Sender<String>) {
             }
         }
     });
+}
+
+/// Spawns a peer that runs until its stdin closes: stdin and stdout piped
+/// (stderr too when `command` pipes it), each line it prints sent, in order, to
+/// the receiver. Panics if it does not start.
+fn spawn_peer(mut command: Command) -> (Child, ChildStdin, mpsc::Receiver<String>) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("{command:?} does not start: {err}"));
+    let stdin = child.stdin.take().expect("piped stdin");
+    let (tx, lines) = mpsc::channel();
+    if let Some(stderr) = child.stderr.take() {
+        forward_lines(stderr, tx.clone());
+    }
+    forward_lines(child.stdout.take().expect("piped stdout"), tx);
+    (child, stdin, lines)
 }
 
 /// Kills and reaps a child; it may have exited already.
@@ -116,16 +83,24 @@ pub struct NodeServerConfig {
 }
 
 impl NodeServerConfig {
+    /// A server presenting `identity` (its certificate, then its key), asking
+    /// nothing of clients.
+    pub fn serving(identity: &Issued) -> Self {
+        Self {
+            key: identity.key_pem.clone(),
+            cert: identity.cert_pem.clone(),
+            ..Self::default()
+        }
+    }
+
     /// Node's documentation echo server: the demo PKI's server identity,
     /// requiring a client certificate issued by the demo CA.
     pub fn requiring_client_certificates(pki: &test_pki::DemoPki) -> Self {
         Self {
-            key: pki.server.key_pem.clone(),
-            cert: pki.server.cert_pem.clone(),
             ca: Some(pki.ca_pem.clone()),
             request_cert: true,
             reject_unauthorized: true,
-            ..Self::default()
+            ..Self::serving(&pki.server)
         }
     }
 }
@@ -220,17 +195,9 @@ impl NodeServer {
             "maxVersion": config.max_version,
             "ocspResponse": config.ocsp_response.as_ref().map(|r| hex(r)),
         });
-        let config_path = dir.write("config.json", &json.to_string());
-        let mut child = Command::new("node")
-            .arg(&script)
-            .arg(&config_path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("node starts (Node.js 20 or newer on PATH)");
-        let stdin = child.stdin.take().expect("piped stdin");
-        let (tx, lines) = mpsc::channel();
-        forward_lines(child.stdout.take().expect("piped stdout"), tx);
+        let config_path = dir.write("config.json", json.to_string());
+        let (mut child, stdin, lines) =
+            spawn_peer(Tool::node().arg(&script).arg(&config_path).command());
         let deadline = Instant::now() + START_LIMIT;
         // Bounded by the deadline; lines before "listening" (none expected) are skipped.
         let listening = loop {
@@ -350,17 +317,8 @@ impl OpenSslServer {
         if let Some(ca) = ca {
             cmd.arg("-CAfile").arg(ca).args(["-Verify", "1"]);
         }
-        let mut child = cmd
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("sh and openssl start");
-        let stdin = child.stdin.take().expect("piped stdin");
-        let (tx, lines) = mpsc::channel();
-        forward_lines(child.stdout.take().expect("piped stdout"), tx.clone());
-        forward_lines(child.stderr.take().expect("piped stderr"), tx);
+        cmd.args(extra).stderr(Stdio::piped());
+        let (mut child, stdin, lines) = spawn_peer(cmd);
         // Everything it prints is kept for failure messages; the pipes must be drained anyway.
         let log = Arc::new(Mutex::new(Vec::new()));
         let (port_tx, port_rx) = mpsc::channel();

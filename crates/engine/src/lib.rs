@@ -27,10 +27,12 @@
 mod conn;
 mod context;
 mod credentials;
+mod der;
 mod error;
 mod javascript;
 mod offload;
 mod options;
+mod sync;
 mod verify;
 mod x509;
 
@@ -40,13 +42,12 @@ pub mod fuzzing;
 pub use conn::attached::{Attached, Transport};
 pub use conn::events::SocketEvent;
 pub use conn::{CipherInfo, Connection, EphemeralKeyInfo, Fed};
-pub use context::SecureContext;
+pub use context::{defaults, Defaults, SecureContext};
 pub use error::TlsError;
 pub use offload::{install as install_host_crypto, Aead, CryptoHost, HostKey, SignatureAlgorithm};
 pub use options::{
-    defaults, AlpnProtocols, ConnectOptions, ConnectionOptions, ContextOptions, Credentials,
-    Defaults, IdentityCheck, KeyEntry, NetOptions, Pem, PfxEntry, Target, TargetOptions,
-    TcpOptions,
+    AlpnProtocols, ConnectOptions, ConnectionOptions, ContextOptions, Credentials, IdentityCheck,
+    KeyEntry, NetOptions, Pem, PfxEntry, Target, TargetOptions, TcpOptions,
 };
 pub use verify::identity::check_server_identity;
 pub use verify::roots::root_certificates;

@@ -3,7 +3,7 @@
 //! and reports failures the same way, so they share this crate. It uses only
 //! `std::net`, which on `wasm32-wasip2` runs over wasi:sockets.
 
-use std::io;
+use std::io::{self, Read};
 use std::net::{TcpStream, ToSocketAddrs};
 
 /// A socket failure as Node reports it.
@@ -117,6 +117,22 @@ pub fn dial_tcp(host: &str, port: u16, nagle: Nagle) -> Result<TcpStream, NetErr
         }
     }
     Err(last.unwrap_or_else(|| NetError::not_found(host)))
+}
+
+/// Reads at most `max_len` bytes from `stream`, blocking until one arrives;
+/// empty at the peer's end. EINTR is retried (bounded: anything else returns).
+pub fn read_some(stream: &mut (impl Read + ?Sized), max_len: u32) -> Result<Vec<u8>, NetError> {
+    let mut buf = vec![0u8; max_len.max(1) as usize];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(n) => {
+                buf.truncate(n);
+                return Ok(buf);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(NetError::io("read", &e, "")),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -143,7 +143,17 @@ fn new_key() -> KeyPair {
     KeyPair::generate().expect("ECDSA P-256 key generation")
 }
 
-fn issued(cert: &rcgen::Certificate, key: &KeyPair) -> Issued {
+/// A leaf for `spec` with a new key, its parameters changed by `adjust`, then
+/// signed by `sign` (by an issuer, or by its own key).
+fn new_leaf(
+    spec: &LeafSpec,
+    adjust: impl FnOnce(&mut CertificateParams),
+    sign: impl FnOnce(CertificateParams, &KeyPair) -> Result<rcgen::Certificate, rcgen::Error>,
+) -> Issued {
+    let key = new_key();
+    let mut params = spec.params();
+    adjust(&mut params);
+    let cert = sign(params, &key).expect("leaf certificate");
     Issued {
         cert_pem: cert.pem(),
         key_pem: key.serialize_pem(),
@@ -197,13 +207,9 @@ impl Ca {
         spec: &LeafSpec,
         adjust: impl FnOnce(&mut CertificateParams),
     ) -> Issued {
-        let key = new_key();
-        let mut params = spec.params();
-        adjust(&mut params);
-        let cert = params
-            .signed_by(&key, &self.issuer)
-            .expect("leaf certificate");
-        issued(&cert, &key)
+        new_leaf(spec, adjust, |params, key| {
+            params.signed_by(key, &self.issuer)
+        })
     }
 
     /// A CRL from this CA, valid from a day ago for a week, revoking the
@@ -266,11 +272,7 @@ pub fn self_signed_leaf_with(
     spec: &LeafSpec,
     adjust: impl FnOnce(&mut CertificateParams),
 ) -> Issued {
-    let key = new_key();
-    let mut params = spec.params();
-    adjust(&mut params);
-    let cert = params.self_signed(&key).expect("self-signed leaf");
-    issued(&cert, &key)
+    new_leaf(spec, adjust, |params, key| params.self_signed(key))
 }
 
 /// The demo's certificates: a fresh root CA, a server certificate for localhost,

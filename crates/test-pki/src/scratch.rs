@@ -1,7 +1,9 @@
 //! A scratch directory for a test's files, with the openssl CLI run inside it.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use crate::Tool;
 
 /// A directory removed with its contents when dropped.
 pub struct TempDir(PathBuf);
@@ -14,9 +16,21 @@ impl TempDir {
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let path =
             std::env::temp_dir().join(format!("tls-connect-{prefix}-{}-{n}", std::process::id()));
+        // Left over from an earlier process that had this pid.
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("temp dir");
         Self(path)
+    }
+
+    /// A new directory for a test that runs openssl in it, or `None` (with
+    /// the skip message of [`crate::require`]) when openssl is not on PATH.
+    pub fn for_openssl(prefix: &str) -> Option<Self> {
+        crate::require(&["openssl"]).then(|| Self::new(prefix))
+    }
+
+    /// The directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.0
     }
 
     /// A path inside it.
@@ -26,37 +40,34 @@ impl TempDir {
 
     /// Reads a file inside it.
     pub fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.path(name)).expect("fixture file")
+        std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("fixture file {name}: {e}"))
     }
 
-    /// Writes a file inside it.
+    /// Reads a text file inside it (PEM, a config).
+    pub fn read_text(&self, name: &str) -> String {
+        String::from_utf8(self.read(name)).unwrap_or_else(|_| panic!("{name} is not text"))
+    }
+
+    /// Writes a file inside it and returns its path.
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).expect("write fixture");
         path
     }
 
-    /// Runs `openssl args…` in it; panics with its stderr if it fails.
-    pub fn openssl(&self, args: &[&str]) {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(&self.0)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    /// Runs `openssl args…` in it: its stdout. Panics with its stderr if it fails.
+    pub fn openssl(&self, args: &[impl AsRef<OsStr>]) -> Vec<u8> {
+        self.openssl_here(args).run()
     }
 
     /// Like [`TempDir::openssl`], but whether it worked.
-    pub fn try_openssl(&self, args: &[&str]) -> bool {
-        Command::new("openssl")
-            .args(args)
-            .current_dir(&self.0)
-            .output()
-            .is_ok_and(|out| out.status.success())
+    pub fn try_openssl(&self, args: &[impl AsRef<OsStr>]) -> bool {
+        self.openssl_here(args).try_run().is_ok()
+    }
+
+    /// `openssl args…`, to run in it.
+    pub(crate) fn openssl_here(&self, args: &[impl AsRef<OsStr>]) -> Tool {
+        Tool::openssl().args(args).current_dir(self.dir())
     }
 }
 

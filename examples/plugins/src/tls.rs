@@ -2,6 +2,7 @@
 //! options from what the plugins parsed, and a timed `connect`.
 
 use std::fmt;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use crate::args::Credentials;
@@ -11,44 +12,16 @@ wit_bindgen::generate!({
     world: "tls-connect:plugins/plugin",
     // `client` uses `types`, which uses `transport`: generate those too.
     generate_all,
+    // Nothing set is every Node default, so option literals end in
+    // `..Default::default()`. Only these records: the WIT variants have no default.
+    additional_type_attributes: {
+        "tls-connect:tls-connect/types@0.1.0/connect-options": [#[derive(Default)]],
+        "tls-connect:tls-connect/types@0.1.0/net-options": [#[derive(Default)]],
+    },
 });
 
 pub use tls_connect::tls_connect::client::{connect, TlsSocket};
 pub use tls_connect::tls_connect::types::{AlpnProtocols, ConnectOptions, KeyEntry, Pem, TlsError};
-
-/// Options with nothing set, so that every Node default applies.
-pub fn options() -> ConnectOptions {
-    ConnectOptions {
-        host: None,
-        port: None,
-        path: None,
-        socket: None,
-        servername: None,
-        reject_unauthorized: None,
-        ca: None,
-        crl: None,
-        cert: None,
-        key: None,
-        passphrase: None,
-        ciphers: None,
-        min_version: None,
-        max_version: None,
-        alpn_protocols: None,
-        allow_half_open: None,
-        pfx: None,
-        ecdh_curve: None,
-        sigalgs: None,
-        secure_protocol: None,
-        secure_options: None,
-        allow_partial_trust_chain: None,
-        request_ocsp: None,
-        enable_trace: None,
-        min_dh_size: None,
-        session: None,
-        identity_check: None,
-        net: None,
-    }
-}
 
 /// Options to `host`:`port` with `credentials`.
 pub fn options_to(host: &str, port: u16, credentials: &Credentials) -> ConnectOptions {
@@ -64,7 +37,7 @@ pub fn options_to(host: &str, port: u16, credentials: &Credentials) -> ConnectOp
                 passphrase: None,
             }]
         }),
-        ..options()
+        ..Default::default()
     }
 }
 
@@ -129,12 +102,22 @@ impl fmt::Display for Failure {
     }
 }
 
-impl Failure {
-    /// Prints the failure on stderr and gives the exit status. Always 1: WASI
-    /// 0.2's `exit` carries only success or failure, so a usage error's
-    /// customary 2 would reach the host as 1 anyway.
-    pub fn report(&self) -> std::process::ExitCode {
-        eprintln!("{self}");
-        std::process::ExitCode::FAILURE
+/// A plugin's `main`: runs `run` and prints its failure on stderr. A failure
+/// exits with 1 whatever it was: WASI 0.2's `exit` carries only success or
+/// failure, so a usage error's customary 2 would reach the host as 1 anyway.
+/// Natively there is no tls-connect to call, so it only says how `name` runs.
+pub fn main(name: &str, run: fn() -> Result<(), Failure>) -> ExitCode {
+    if !cfg!(target_arch = "wasm32") {
+        eprintln!(
+            "{name} is a plugin component: build it for wasm32-wasip2 and compose it with tls-connect"
+        );
+        return ExitCode::FAILURE;
+    }
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{failure}");
+            ExitCode::FAILURE
+        }
     }
 }

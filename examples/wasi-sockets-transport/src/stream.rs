@@ -3,7 +3,7 @@
 //! fail as Node's do on a destroyed socket.
 
 use std::cell::RefCell;
-use std::io::{self, Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 
 use node_net::{Nagle, NetError};
@@ -37,20 +37,7 @@ impl TcpDuplex {
     /// Reads at most `max_len` bytes, blocking until one arrives; empty at the
     /// peer's end.
     pub fn read(&self, max_len: u32) -> Result<Vec<u8>, NetError> {
-        self.with(|stream| {
-            let mut buf = vec![0u8; max_len.max(1) as usize];
-            // Bounded: EINTR is retried, anything else returns.
-            loop {
-                match stream.read(&mut buf) {
-                    Ok(n) => {
-                        buf.truncate(n);
-                        return Ok(buf);
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(NetError::io("read", &e, "")),
-                }
-            }
-        })
+        self.with(|stream| node_net::read_some(stream, max_len))
     }
 
     /// Writes all of `data`.
@@ -82,6 +69,7 @@ pub fn unix_unsupported(path: &str) -> NetError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
     use std::net::TcpListener;
     use std::thread;
 

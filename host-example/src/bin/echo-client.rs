@@ -96,25 +96,12 @@ fn options_for(args: &Args) -> Result<ConnectOptions, String> {
             .alpn
             .as_ref()
             .map(|list| AlpnProtocols::Names(list.split(',').map(str::to_owned).collect())),
-        ..host_example::unset_options()
+        ..ConnectOptions::default()
     })
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("{msg}");
-            ExitCode::FAILURE
-        }
-    }
+    host_example::cli::main(parse_args, |args| run(args).map(|()| ExitCode::SUCCESS))
 }
 
 fn run(mut args: Args) -> Result<(), String> {

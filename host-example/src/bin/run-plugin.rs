@@ -59,13 +59,10 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
-    };
+    host_example::cli::main(parse_args, run)
+}
+
+fn run(args: Args) -> Result<ExitCode, String> {
     let wasi_tcp = match (args.imports, args.any_address) {
         (Imports::WasiAndTransport, _) => WasiTcp::Off,
         (Imports::WasiOnly, false) => WasiTcp::Loopback,
@@ -82,13 +79,8 @@ fn main() -> ExitCode {
         stdio: Stdio::Inherited,
         wasi_tcp,
     };
-    let finished =
-        CommandComponent::load(&args.component, args.imports).and_then(|command| command.run(&run));
-    match finished {
-        Ok(finished) => ExitCode::from(u8::try_from(finished.status).unwrap_or(1)),
-        Err(err) => {
-            eprintln!("{}: {err:#}", args.component.display());
-            ExitCode::FAILURE
-        }
-    }
+    let finished = CommandComponent::load(&args.component, args.imports)
+        .and_then(|command| command.run(&run))
+        .map_err(|err| format!("{}: {err:#}", args.component.display()))?;
+    Ok(ExitCode::from(u8::try_from(finished.status).unwrap_or(1)))
 }

@@ -116,7 +116,7 @@ export const differences = [
     field: 'secure.cipher',
     node: { name: 'TLS_AES_256_GCM_SHA384', standardName: 'TLS_AES_256_GCM_SHA384', version: 'TLSv1.3' },
     ours: { name: 'TLS_CHACHA20_POLY1305_SHA256', standardName: 'TLS_CHACHA20_POLY1305_SHA256', version: 'TLSv1.3' },
-    reason: "a choice, not a limit: ChaCha20-Poly1305 leads `DEFAULT_CIPHERS` because in wasm it runs about four times faster than AES-GCM (DESIGN.md), so a server that follows the client's order picks it",
+    reason: "a choice, not a limit: ChaCha20-Poly1305 leads `DEFAULT_CIPHERS` because in wasm it runs about four times faster than AES-GCM (ARCHITECTURE.md), so a server that follows the client's order picks it",
   },
   {
     scenarios: ['connect.default-suite-client-order'],

@@ -20,7 +20,7 @@ pub trait Transport {
 }
 
 /// rustls reads 4 KiB at a time by default; reading 64 KiB per call keeps bulk
-/// transfers from crossing the host boundary sixteen times as often (DESIGN.md).
+/// transfers from crossing the host boundary sixteen times as often (ARCHITECTURE.md, "Measured").
 pub(crate) const READ_SIZE: usize = 64 * 1024;
 
 /// Plaintext encrypted per flush when writing: four full records.

@@ -4,9 +4,11 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rustls::KeyLog;
+
+use crate::sync::lock;
 
 /// One event, in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,79 @@ pub enum SocketEvent {
     OcspResponse(Option<Vec<u8>>),
     /// A line of the handshake trace (`enableTrace`).
     Trace(String),
+}
+
+/// A connection's events not yet handed to the host, in order, and what it
+/// still has to report: key-log lines rustls logged, trace lines when
+/// `enableTrace` is on, and the stapled OCSP response until `'secureConnect'`.
+#[derive(Debug)]
+pub(crate) struct EventLog {
+    events: Vec<SocketEvent>,
+    key_log: Arc<KeyLogLines>,
+    tracing: bool,
+    ocsp_response: Option<Vec<u8>>,
+}
+
+impl EventLog {
+    /// An empty log; trace lines are kept only when `tracing`.
+    pub(crate) fn new(tracing: bool) -> Self {
+        Self {
+            events: Vec::new(),
+            key_log: Arc::default(),
+            tracing,
+            ocsp_response: None,
+        }
+    }
+
+    /// The key log to install in the connection's rustls config.
+    pub(crate) fn key_log(&self) -> Arc<KeyLogLines> {
+        self.key_log.clone()
+    }
+
+    /// Starts or stops keeping key-log lines.
+    pub(crate) fn set_keylog(&self, enabled: bool) {
+        self.key_log.set_enabled(enabled);
+    }
+
+    /// Whether trace lines are kept (`enableTrace`).
+    pub(crate) fn tracing(&self) -> bool {
+        self.tracing
+    }
+
+    /// Adds an event.
+    pub(crate) fn push(&mut self, event: SocketEvent) {
+        self.events.push(event);
+    }
+
+    /// Adds a trace line when `enableTrace` is on.
+    pub(crate) fn trace(&mut self, line: String) {
+        if self.tracing {
+            self.events.push(SocketEvent::Trace(line));
+        }
+    }
+
+    /// Moves the key-log lines rustls logged since the last call into the log.
+    pub(crate) fn collect_key_log(&mut self) {
+        let lines = self.key_log.take();
+        self.events
+            .extend(lines.into_iter().map(SocketEvent::Keylog));
+    }
+
+    /// Keeps the server's OCSP response (empty: none) for `'OCSPResponse'`.
+    pub(crate) fn keep_ocsp_response(&mut self, response: Option<Vec<u8>>) {
+        self.ocsp_response = response.filter(|r| !r.is_empty());
+    }
+
+    /// Adds `'OCSPResponse'` with the response kept, if any.
+    pub(crate) fn push_ocsp_response(&mut self) {
+        let response = self.ocsp_response.take();
+        self.events.push(SocketEvent::OcspResponse(response));
+    }
+
+    /// The events since the last call.
+    pub(crate) fn take(&mut self) -> Vec<SocketEvent> {
+        std::mem::take(&mut self.events)
+    }
 }
 
 /// Key-log lines of one connection, kept only while the host asks for them
@@ -37,7 +112,7 @@ impl KeyLogLines {
 
     /// The lines logged since the last call.
     pub(crate) fn take(&self) -> Vec<Vec<u8>> {
-        std::mem::take(&mut *self.lines.lock().unwrap_or_else(|p| p.into_inner()))
+        std::mem::take(&mut *lock(&self.lines))
     }
 }
 
@@ -51,10 +126,7 @@ impl KeyLog for KeyLogLines {
         line.push(' ');
         hex_into(&mut line, secret);
         line.push('\n');
-        self.lines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(line.into_bytes());
+        lock(&self.lines).push(line.into_bytes());
     }
 
     fn will_log(&self, _label: &str) -> bool {

@@ -3,15 +3,15 @@
 //! sigalgs) and ALPN turned into a rustls `ClientConfig`.
 
 pub(crate) mod names;
+mod shared;
 
 use std::sync::Arc;
 
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 use rustls::{ClientConfig, SignatureScheme, SupportedProtocolVersion};
 
-use crate::conn::session;
-use crate::credentials as keys;
-use crate::offload::{records as record_crypto, signatures};
+use crate::credentials;
+use crate::offload::{records, signatures};
 use crate::options::{ContextOptions, Credentials};
 use crate::verify::{AcceptChainVerifier, TrustStore};
 use crate::TlsError;
@@ -40,7 +40,7 @@ impl SecureContext {
         // ciphers, sigalgs and ecdhCurve; "no protocols" only when connecting.
         let versions = version_range(options)?;
         let base = rustls::crypto::ring::default_provider();
-        let cipher_suites = record_crypto::host_first(select_suites(
+        let cipher_suites = records::host_first(select_suites(
             options.ciphers.as_deref(),
             &base.cipher_suites,
         )?);
@@ -58,7 +58,7 @@ impl SecureContext {
         // Shared with every context offering the same schemes, and the resolver
         // below with every context of the same client chain: rustls resumes a
         // session only under the verifier and resolver that made it.
-        let verifier = session::shared_verifier(&Arc::new(AcceptChainVerifier::new(
+        let verifier = shared::verifier(&Arc::new(AcceptChainVerifier::new(
             provider.signature_verification_algorithms,
             schemes,
         )));
@@ -67,7 +67,7 @@ impl SecureContext {
             .map_err(|_| no_ciphers_available())?
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone());
-        let keys = keys::client_identity(credentials)?;
+        let keys = credentials::client_identity(credentials)?;
         let mut config = match keys.identity {
             // rustls takes its own copy and wipes it once loaded; ours is wiped on drop.
             Some(identity) => builder
@@ -75,8 +75,7 @@ impl SecureContext {
                 .map_err(|_| key_values_mismatch())?,
             None => builder.with_no_client_auth(),
         };
-        config.client_auth_cert_resolver =
-            session::shared_resolver(&config.client_auth_cert_resolver);
+        config.client_auth_cert_resolver = shared::resolver(&config.client_auth_cert_resolver);
         Ok(Self {
             config: Arc::new(config),
             trust: TrustStore::from_ca(options.ca.as_deref())
@@ -86,6 +85,30 @@ impl SecureContext {
             verifier,
             no_tickets: options.secure_option_bits()? & names::SSL_OP_NO_TICKET != 0,
         })
+    }
+}
+
+/// The values of Node's `tls.DEFAULT_*` constants for this engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defaults {
+    /// `DEFAULT_CIPHERS`.
+    pub ciphers: String,
+    /// `DEFAULT_ECDH_CURVE`.
+    pub ecdh_curve: String,
+    /// `DEFAULT_MIN_VERSION`.
+    pub min_version: String,
+    /// `DEFAULT_MAX_VERSION`.
+    pub max_version: String,
+}
+
+/// The defaults `tls.connect()` applies when an option is not given.
+pub fn defaults() -> Defaults {
+    Defaults {
+        ciphers: names::default_cipher_list(),
+        // rustls chooses among X25519, P-256 and P-384 itself, as OpenSSL's 'auto' does.
+        ecdh_curve: names::AUTO_ECDH_CURVE.to_owned(),
+        min_version: names::DEFAULT_MIN_VERSION.node_name().to_owned(),
+        max_version: names::DEFAULT_MAX_VERSION.node_name().to_owned(),
     }
 }
 
@@ -202,18 +225,12 @@ fn json_string(text: &str) -> String {
 /// OpenSSL's error for a server-only method (`TLS_server_method`) used to
 /// connect; Node reports it when the connection starts, before any byte is sent.
 fn server_method() -> TlsError {
-    TlsError::new(
-        "ERR_SSL_CALLED_A_FUNCTION_YOU_SHOULD_NOT_CALL",
-        "error:0A0C0101:SSL routines::called a function you should not call",
-    )
+    TlsError::ssl(0x0C0101, "called a function you should not call")
 }
 
 /// OpenSSL's error when no protocol version is left.
 fn no_protocols_available() -> TlsError {
-    TlsError::new(
-        "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
-        "error:0A0000BF:SSL routines::no protocols available",
-    )
+    TlsError::ssl(0xBF, "no protocols available")
 }
 
 /// The signature schemes to offer for Node's `sigalgs` (`None`: every scheme
@@ -271,10 +288,7 @@ fn key_values_mismatch() -> TlsError {
 
 /// OpenSSL's error when no offered suite fits the allowed versions.
 fn no_ciphers_available() -> TlsError {
-    TlsError::new(
-        "ERR_SSL_NO_CIPHERS_AVAILABLE",
-        "error:0A0000B5:SSL routines::no ciphers available",
-    )
+    TlsError::ssl(0xB5, "no ciphers available")
 }
 
 #[cfg(test)]

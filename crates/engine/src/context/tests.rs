@@ -125,6 +125,9 @@ fn no_ticket_bit_sets_no_tickets() {
 /// which comes first when several options are wrong, asked of Node 20.
 #[test]
 fn version_conflicts_fail_as_in_node() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     let cases: Vec<serde_json::Value> = serde_json::from_str(
         r#"[
           {"secureProtocol": "TLSv1_2_method", "minVersion": "TLSv1.2"},

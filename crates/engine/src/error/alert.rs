@@ -7,17 +7,6 @@ use rustls::{AlertDescription, CertificateError, Error, InvalidMessage};
 
 use crate::TlsError;
 
-/// OpenSSL's error for a reason code of its SSL library.
-fn ssl_error(reason_code: u32, reason: &str) -> TlsError {
-    let code = format!("ERR_SSL_{}", reason.to_uppercase().replace([' ', '-'], "_"));
-    // OpenSSL 3 packs the library (20, SSL) into the top bits: 0x0A000000.
-    let message = format!(
-        "error:{:08X}:SSL routines::{reason}",
-        0x0A00_0000 | reason_code
-    );
-    TlsError::new(code, message)
-}
-
 /// OpenSSL's reason text for an alert received from the peer.
 fn alert_reason(alert: AlertDescription) -> Option<&'static str> {
     use AlertDescription as A;
@@ -64,23 +53,23 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
     match err {
         Error::AlertReceived(alert) => match alert_reason(*alert) {
             // OpenSSL's reason code for an alert is 1000 plus the alert number.
-            Some(reason) => ssl_error(1000 + u32::from(u8::from(*alert)), reason),
-            None => ssl_error(0x3F8, "unknown alert type"),
+            Some(reason) => TlsError::ssl(1000 + u32::from(u8::from(*alert)), reason),
+            None => TlsError::ssl(0x3F8, "unknown alert type"),
         },
         // The first bytes were not a TLS record: OpenSSL calls this a version mismatch.
         Error::InvalidMessage(
             InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion,
-        ) => ssl_error(0x10B, "wrong version number"),
+        ) => TlsError::ssl(0x10B, "wrong version number"),
         // A record longer than TLS allows, before or after the handshake (Node 20 alike).
         Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
-            ssl_error(0xC6, "packet length too long")
+            TlsError::ssl(0xC6, "packet length too long")
         }
-        Error::InvalidMessage(_) => ssl_error(0x9F, "bad record type"),
-        Error::DecryptError => ssl_error(0x119, "decryption failed or bad record mac"),
-        Error::NoApplicationProtocol => ssl_error(0x460, "tlsv1 alert no application protocol"),
-        Error::PeerIncompatible(_) => ssl_error(0x410, "sslv3 alert handshake failure"),
+        Error::InvalidMessage(_) => TlsError::ssl(0x9F, "bad record type"),
+        Error::DecryptError => TlsError::ssl(0x119, "decryption failed or bad record mac"),
+        Error::NoApplicationProtocol => TlsError::ssl(0x460, "tlsv1 alert no application protocol"),
+        Error::PeerIncompatible(_) => TlsError::ssl(0x410, "sslv3 alert handshake failure"),
         Error::PeerMisbehaved(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme) => {
-            ssl_error(0x172, "wrong signature type")
+            TlsError::ssl(0x172, "wrong signature type")
         }
         // A failure the verifier already named (verify.rs) comes through rustls whole.
         Error::InvalidCertificate(CertificateError::Other(other)) => {
@@ -96,7 +85,7 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
 
 /// OpenSSL's error for a certificate refused during the handshake.
 fn verify_failed() -> TlsError {
-    ssl_error(0x86, "certificate verify failed")
+    TlsError::ssl(0x86, "certificate verify failed")
 }
 
 /// Node's `ECONNRESET` when the stream ends before the handshake is done.
@@ -111,31 +100,36 @@ pub(crate) fn disconnected_before_secure() -> TlsError {
 mod tests {
     use super::*;
 
+    /// Asserts Node's code and OpenSSL's text.
+    fn assert_openssl(err: &TlsError, code: &str, message: &str) {
+        assert_eq!((err.code.as_str(), err.message.as_str()), (code, message));
+    }
+
     /// A server signing with a scheme the ClientHello did not offer.
     #[test]
     fn an_unoffered_signature_scheme_is_openssls_wrong_signature_type() {
         let err =
             from_rustls(&rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into());
-        assert_eq!(err.code, "ERR_SSL_WRONG_SIGNATURE_TYPE");
-        assert_eq!(
-            err.message,
-            "error:0A000172:SSL routines::wrong signature type"
+        assert_openssl(
+            &err,
+            "ERR_SSL_WRONG_SIGNATURE_TYPE",
+            "error:0A000172:SSL routines::wrong signature type",
         );
     }
 
     #[test]
     fn alerts_use_openssl_codes_and_text() {
         let err = from_rustls(&Error::AlertReceived(AlertDescription::HandshakeFailure));
-        assert_eq!(err.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
-        assert_eq!(
-            err.message,
-            "error:0A000410:SSL routines::sslv3 alert handshake failure"
+        assert_openssl(
+            &err,
+            "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+            "error:0A000410:SSL routines::sslv3 alert handshake failure",
         );
         let err = from_rustls(&Error::AlertReceived(AlertDescription::CertificateRequired));
-        assert_eq!(err.code, "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED");
-        assert_eq!(
-            err.message,
-            "error:0A00045C:SSL routines::tlsv13 alert certificate required"
+        assert_openssl(
+            &err,
+            "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+            "error:0A00045C:SSL routines::tlsv13 alert certificate required",
         );
         let err = from_rustls(&Error::AlertReceived(
             AlertDescription::NoApplicationProtocol,
@@ -157,20 +151,20 @@ mod tests {
     #[test]
     fn oversized_records_are_too_long_packets() {
         let err = from_rustls(&Error::InvalidMessage(InvalidMessage::MessageTooLarge));
-        assert_eq!(err.code, "ERR_SSL_PACKET_LENGTH_TOO_LONG");
-        assert_eq!(
-            err.message,
-            "error:0A0000C6:SSL routines::packet length too long"
+        assert_openssl(
+            &err,
+            "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+            "error:0A0000C6:SSL routines::packet length too long",
         );
     }
 
     #[test]
     fn non_tls_bytes_are_a_wrong_version_number() {
         let err = from_rustls(&Error::InvalidMessage(InvalidMessage::InvalidContentType));
-        assert_eq!(err.code, "ERR_SSL_WRONG_VERSION_NUMBER");
-        assert_eq!(
-            err.message,
-            "error:0A00010B:SSL routines::wrong version number"
+        assert_openssl(
+            &err,
+            "ERR_SSL_WRONG_VERSION_NUMBER",
+            "error:0A00010B:SSL routines::wrong version number",
         );
     }
 }

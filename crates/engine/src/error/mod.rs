@@ -32,6 +32,16 @@ impl TlsError {
         }
     }
 
+    /// An error of OpenSSL's SSL library as Node shows it: the code
+    /// `ERR_SSL_<REASON>` and the text `error:0A<nnnnnn>:SSL routines::<reason>`,
+    /// where `code` is OpenSSL's reason code (with its function bits, if any).
+    pub(crate) fn ssl(code: u32, reason: &str) -> Self {
+        let name = format!("ERR_SSL_{}", reason.to_uppercase().replace([' ', '-'], "_"));
+        // OpenSSL 3 packs the library (20, SSL) into the top bits: 0x0A000000.
+        let message = format!("error:{:08X}:SSL routines::{reason}", 0x0A00_0000 | code);
+        Self::new(name, message)
+    }
+
     /// Node's `ERR_TLS_INVALID_STATE`-style misuse of a socket in the wrong mode or state.
     pub fn invalid_state(message: impl Into<String>) -> Self {
         Self::new("ERR_TLS_INVALID_STATE", message)

@@ -1,7 +1,7 @@
 //! TLS record protection offered to the host first.
 //!
 //! Inside wasm, ring's AES-GCM runs at about a fortieth of native speed and its
-//! ChaCha20-Poly1305 at about a fifth (DESIGN.md). A host with native AEAD can
+//! ChaCha20-Poly1305 at about a fifth (ARCHITECTURE.md, "Measured"). A host with native AEAD can
 //! take each direction's traffic key and seal and open whole records; a host
 //! without it declines, and ring in the guest does the work as before. The
 //! handshake, the key schedule and the record layer stay in rustls: only the
@@ -60,18 +60,15 @@ static HOST_FIRST_SUITES: LazyLock<[Tls13CipherSuite; 3]> = LazyLock::new(|| {
     ]
 });
 
-static CHACHA20_POLY1305: HostFirstAead = HostFirstAead {
-    aead: Aead::ChaCha20Poly1305,
-    guest: || tls13_of(cipher_suite::TLS13_CHACHA20_POLY1305_SHA256).aead_alg,
-};
-static AES_256_GCM: HostFirstAead = HostFirstAead {
-    aead: Aead::Aes256Gcm,
-    guest: || tls13_of(cipher_suite::TLS13_AES_256_GCM_SHA384).aead_alg,
-};
-static AES_128_GCM: HostFirstAead = HostFirstAead {
-    aead: Aead::Aes128Gcm,
-    guest: || tls13_of(cipher_suite::TLS13_AES_128_GCM_SHA256).aead_alg,
-};
+static CHACHA20_POLY1305: HostFirstAead = HostFirstAead::new(Aead::ChaCha20Poly1305, || {
+    tls13_of(cipher_suite::TLS13_CHACHA20_POLY1305_SHA256).aead_alg
+});
+static AES_256_GCM: HostFirstAead = HostFirstAead::new(Aead::Aes256Gcm, || {
+    tls13_of(cipher_suite::TLS13_AES_256_GCM_SHA384).aead_alg
+});
+static AES_128_GCM: HostFirstAead = HostFirstAead::new(Aead::Aes128Gcm, || {
+    tls13_of(cipher_suite::TLS13_AES_128_GCM_SHA256).aead_alg
+});
 
 fn tls13_of(suite: SupportedCipherSuite) -> &'static Tls13CipherSuite {
     match suite {
@@ -103,6 +100,12 @@ pub(crate) struct HostFirstAead {
     aead: Aead,
     /// ring's algorithm for the same suite.
     guest: fn() -> &'static dyn Tls13AeadAlgorithm,
+}
+
+impl HostFirstAead {
+    const fn new(aead: Aead, guest: fn() -> &'static dyn Tls13AeadAlgorithm) -> Self {
+        Self { aead, guest }
+    }
 }
 
 impl Tls13AeadAlgorithm for HostFirstAead {
@@ -217,18 +220,16 @@ static HOST_FIRST_TLS12_SUITES: LazyLock<[Tls12CipherSuite; 6]> = LazyLock::new(
     ]
 });
 
-static TLS12_CHACHA20_POLY1305: HostFirstTls12Aead = HostFirstTls12Aead {
-    aead: Aead::ChaCha20Poly1305,
-    guest: || tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256).aead_alg,
-};
-static TLS12_AES_128_GCM: HostFirstTls12Aead = HostFirstTls12Aead {
-    aead: Aead::Aes128Gcm,
-    guest: || tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256).aead_alg,
-};
-static TLS12_AES_256_GCM: HostFirstTls12Aead = HostFirstTls12Aead {
-    aead: Aead::Aes256Gcm,
-    guest: || tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384).aead_alg,
-};
+static TLS12_CHACHA20_POLY1305: HostFirstTls12Aead =
+    HostFirstTls12Aead::new(Aead::ChaCha20Poly1305, || {
+        tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256).aead_alg
+    });
+static TLS12_AES_128_GCM: HostFirstTls12Aead = HostFirstTls12Aead::new(Aead::Aes128Gcm, || {
+    tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256).aead_alg
+});
+static TLS12_AES_256_GCM: HostFirstTls12Aead = HostFirstTls12Aead::new(Aead::Aes256Gcm, || {
+    tls12_of(cipher_suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384).aead_alg
+});
 
 fn tls12_of(suite: SupportedCipherSuite) -> &'static Tls12CipherSuite {
     match suite {
@@ -267,6 +268,10 @@ pub(crate) struct HostFirstTls12Aead {
 }
 
 impl HostFirstTls12Aead {
+    const fn new(aead: Aead, guest: fn() -> &'static dyn Tls12AeadAlgorithm) -> Self {
+        Self { aead, guest }
+    }
+
     /// GCM sends 8 bytes of its nonce in each record (RFC 5288); ChaCha20-Poly1305
     /// derives the whole nonce from the IV and the sequence number (RFC 7905).
     fn explicit_nonce_len(&self) -> usize {

@@ -24,6 +24,15 @@ pub(crate) struct HostFirst {
     guest: &'static dyn SignatureVerificationAlgorithm,
 }
 
+impl HostFirst {
+    const fn new(
+        algorithm: SignatureAlgorithm,
+        guest: &'static dyn SignatureVerificationAlgorithm,
+    ) -> Self {
+        Self { algorithm, guest }
+    }
+}
+
 impl SignatureVerificationAlgorithm for HostFirst {
     fn verify_signature(
         &self,
@@ -47,26 +56,23 @@ impl SignatureVerificationAlgorithm for HostFirst {
     }
 }
 
-static ECDSA_P256_SHA256: HostFirst = HostFirst {
-    algorithm: SignatureAlgorithm::EcdsaP256Sha256,
-    guest: guest::ECDSA_P256_SHA256,
-};
-static ECDSA_P256_SHA384: HostFirst = HostFirst {
-    algorithm: SignatureAlgorithm::EcdsaP256Sha384,
-    guest: guest::ECDSA_P256_SHA384,
-};
-static ECDSA_P384_SHA256: HostFirst = HostFirst {
-    algorithm: SignatureAlgorithm::EcdsaP384Sha256,
-    guest: guest::ECDSA_P384_SHA256,
-};
-static ECDSA_P384_SHA384: HostFirst = HostFirst {
-    algorithm: SignatureAlgorithm::EcdsaP384Sha384,
-    guest: guest::ECDSA_P384_SHA384,
-};
-static ED25519: HostFirst = HostFirst {
-    algorithm: SignatureAlgorithm::Ed25519,
-    guest: guest::ED25519,
-};
+static ECDSA_P256_SHA256: HostFirst = HostFirst::new(
+    SignatureAlgorithm::EcdsaP256Sha256,
+    guest::ECDSA_P256_SHA256,
+);
+static ECDSA_P256_SHA384: HostFirst = HostFirst::new(
+    SignatureAlgorithm::EcdsaP256Sha384,
+    guest::ECDSA_P256_SHA384,
+);
+static ECDSA_P384_SHA256: HostFirst = HostFirst::new(
+    SignatureAlgorithm::EcdsaP384Sha256,
+    guest::ECDSA_P384_SHA256,
+);
+static ECDSA_P384_SHA384: HostFirst = HostFirst::new(
+    SignatureAlgorithm::EcdsaP384Sha384,
+    guest::ECDSA_P384_SHA384,
+);
+static ED25519: HostFirst = HostFirst::new(SignatureAlgorithm::Ed25519, guest::ED25519);
 
 /// ring's verification algorithms (rustls's ring provider lists the same ones),
 /// with ECDSA and Ed25519 offered to the host first.

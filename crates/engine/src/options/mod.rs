@@ -18,8 +18,6 @@ pub use context::ContextOptions;
 pub use credentials::{Credentials, KeyEntry, Pem, PfxEntry};
 pub use target::{NetOptions, Target, TargetOptions, TcpOptions};
 
-use crate::context::names;
-
 /// The options of `tls.connect()` that the engine understands, split as the
 /// engine uses them. `None` in a part means "not given": Node's default applies.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,30 +30,6 @@ pub struct ConnectOptions {
     pub context: ContextOptions,
     /// `cert`, `key`, `passphrase` and `pfx`.
     pub credentials: Credentials,
-}
-
-/// The values of Node's `tls.DEFAULT_*` constants for this engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Defaults {
-    /// `DEFAULT_CIPHERS`.
-    pub ciphers: String,
-    /// `DEFAULT_ECDH_CURVE`.
-    pub ecdh_curve: String,
-    /// `DEFAULT_MIN_VERSION`.
-    pub min_version: String,
-    /// `DEFAULT_MAX_VERSION`.
-    pub max_version: String,
-}
-
-/// The defaults `tls.connect()` applies when an option is not given.
-pub fn defaults() -> Defaults {
-    Defaults {
-        ciphers: names::default_cipher_list(),
-        // rustls chooses among X25519, P-256 and P-384 itself, as OpenSSL's 'auto' does.
-        ecdh_curve: names::AUTO_ECDH_CURVE.to_owned(),
-        min_version: names::DEFAULT_MIN_VERSION.node_name().to_owned(),
-        max_version: names::DEFAULT_MAX_VERSION.node_name().to_owned(),
-    }
 }
 
 /// Node's default host.

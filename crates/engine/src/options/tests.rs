@@ -70,6 +70,9 @@ fn assert_errors_for(numbers: &[(&str, f64)], call: &str, ours: impl Fn(f64) -> 
 
 #[test]
 fn numbers_are_written_as_javascript_writes_them() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     let exprs: Vec<&str> = NUMBERS.iter().map(|(expr, _)| *expr).collect();
     let script = "for (const e of JSON.parse(process.argv[1])) console.log(String(eval(e)))";
     let json = serde_json::to_string(&exprs).unwrap();
@@ -81,6 +84,9 @@ fn numbers_are_written_as_javascript_writes_them() {
 
 #[test]
 fn secure_options_fail_where_node_fails() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     assert_number_errors("tls.createSecureContext({ secureOptions: v })", |v| {
         let options = ContextOptions {
             secure_options: Some(v),
@@ -150,6 +156,9 @@ fn min_dh_size_below_one_is_out_of_range() {
 /// Node 20 refuses the same sizes (outside 0..1, where current Node is stricter).
 #[test]
 fn node_20_refuses_the_same_min_dh_sizes() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     let call =
         "tls.connect({ port: 1, host: '127.0.0.1', minDHSize: v }).on('error', () => {}).destroy()";
     let exprs: Vec<&str> = NUMBERS
@@ -185,6 +194,9 @@ fn tcp(net: NetOptions) -> Result<TcpOptions, TlsError> {
 /// 0 here; every other number is compared.
 #[test]
 fn family_fails_where_node_fails() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     let numbers: Vec<(&str, f64)> = NUMBERS
         .iter()
         .copied()
@@ -241,6 +253,9 @@ fn family_is_ignored_for_an_address_host() {
 
 #[test]
 fn timeout_fails_where_node_fails() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     assert_number_errors(
         "tls.connect({ port: 1, host: '127.0.0.1', timeout: v }).on('error', () => {}).destroy()",
         |v| {
@@ -274,6 +289,9 @@ fn timeout_is_whole_milliseconds_within_node_timers() {
 
 #[test]
 fn local_address_must_be_an_ip_as_node_says() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
     let candidates = [
         "127.0.0.1",
         "::1",

@@ -5,7 +5,7 @@
 use rustls::pki_types::CertificateDer;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::TrustStore;
+use super::trust::TrustStore;
 
 /// How far the lookup goes: OpenSSL's default verification depth.
 const MAX_DEPTH: usize = 100;

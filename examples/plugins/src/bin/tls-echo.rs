@@ -5,58 +5,45 @@
 //! `TLS_CONNECT_CERT` and `TLS_CONNECT_KEY`. Built for wasm32-wasip2 and composed
 //! with tls-connect; natively it only says so.
 
-#[cfg(target_arch = "wasm32")]
+use std::io::{Read, Write};
+
+use example_plugins::args::{parse_echo_args, Credentials};
+use example_plugins::tls::{self, Failure};
+
 fn main() -> std::process::ExitCode {
-    match plugin::run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
-    }
+    tls::main("tls-echo", run)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn main() -> std::process::ExitCode {
-    eprintln!("tls-echo is a plugin component: build it for wasm32-wasip2 and compose it with tls-connect");
-    std::process::ExitCode::FAILURE
-}
-
-#[cfg(target_arch = "wasm32")]
-mod plugin {
-    use std::io::{Read, Write};
-
-    use example_plugins::args::{parse_echo_args, Credentials};
-    use example_plugins::tls::{self, Failure};
-
-    pub fn run() -> Result<(), Failure> {
-        let args = parse_echo_args(std::env::args().skip(1)).map_err(Failure::Other)?;
-        // A component has one thread: where Node pipes stdin while reading the
-        // socket, this reads its input to the end first, then sends it.
-        let mut input = Vec::new();
-        std::io::stdin().read_to_end(&mut input)?;
-        let credentials = Credentials::from_env(|name| std::env::var(name).ok());
-        let mut options = tls::options_to(&args.host, args.port, &credentials);
-        options.servername = args.servername;
-        let socket = tls::connect_timed(options)?;
-        let word = if socket.authorized() {
-            "authorized"
-        } else {
-            "unauthorized"
-        };
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "client connected {word}")?;
-        out.flush()?;
-        socket.write(&input)?;
-        // The input ended: end our side, as `stdin.pipe(socket)` does.
-        socket.end()?;
-        // Bounded by the server, which ends once we have.
-        loop {
-            let data = socket.read(64 * 1024)?;
-            if data.is_empty() {
-                break;
-            }
-            out.write_all(&data)?;
-            out.flush()?;
+fn run() -> Result<(), Failure> {
+    let args = parse_echo_args(std::env::args().skip(1)).map_err(Failure::Other)?;
+    // A component has one thread: where Node pipes stdin while reading the
+    // socket, this reads its input to the end first, then sends it.
+    let mut input = Vec::new();
+    std::io::stdin().read_to_end(&mut input)?;
+    let credentials = Credentials::from_env(|name| std::env::var(name).ok());
+    let mut options = tls::options_to(&args.host, args.port, &credentials);
+    options.servername = args.servername;
+    let socket = tls::connect_timed(options)?;
+    let word = if socket.authorized() {
+        "authorized"
+    } else {
+        "unauthorized"
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "client connected {word}")?;
+    out.flush()?;
+    socket.write(&input)?;
+    // The input ended: end our side, as `stdin.pipe(socket)` does.
+    socket.end()?;
+    // Bounded by the server, which ends once we have.
+    loop {
+        let data = socket.read(64 * 1024)?;
+        if data.is_empty() {
+            break;
         }
-        writeln!(out, "server ends connection")?;
-        Ok(())
+        out.write_all(&data)?;
+        out.flush()?;
     }
+    writeln!(out, "server ends connection")?;
+    Ok(())
 }

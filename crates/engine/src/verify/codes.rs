@@ -1,0 +1,61 @@
+//! OpenSSL's chain verification failures (`X509_V_ERR_*`) as Node reports
+//! them: its text as the message, and its name as the code where Node's
+//! `X509ErrorCode` list knows it (`UNSPECIFIED` elsewhere).
+
+use crate::TlsError;
+
+/// OpenSSL's verification failures this engine names: `X509_V_ERR_<name>`,
+/// OpenSSL's text for it, and whether Node gives the name as `err.code` (its
+/// `X509ErrorCode` list); for the others Node's code is `UNSPECIFIED`. Sorted
+/// by name, for a binary search.
+#[rustfmt::skip]
+const X509_ERRORS: &[(&str, &str, bool)] = &[
+    ("CA_MD_TOO_WEAK", "CA signature digest algorithm too weak", false),
+    ("CERT_CHAIN_TOO_LONG", "certificate chain too long", true),
+    ("CERT_HAS_EXPIRED", "certificate has expired", true),
+    ("CERT_NOT_YET_VALID", "certificate is not yet valid", true),
+    ("CERT_REVOKED", "certificate revoked", true),
+    ("CERT_SIGNATURE_FAILURE", "certificate signature failure", true),
+    ("CERT_UNTRUSTED", "certificate not trusted", true),
+    ("CRL_HAS_EXPIRED", "CRL has expired", true),
+    ("CRL_NOT_YET_VALID", "CRL is not yet valid", true),
+    ("CRL_SIGNATURE_FAILURE", "CRL signature failure", true),
+    ("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate", true),
+    ("EE_KEY_TOO_SMALL", "EE certificate key too weak", false),
+    ("INVALID_CA", "invalid CA certificate", true),
+    ("INVALID_PURPOSE", "unsuitable certificate purpose", true),
+    ("PATH_LENGTH_EXCEEDED", "path length constraint exceeded", true),
+    ("PERMITTED_VIOLATION", "permitted subtree violation", false),
+    ("SELF_SIGNED_CERT_IN_CHAIN", "self-signed certificate in certificate chain", true),
+    ("UNABLE_TO_GET_CRL", "unable to get certificate CRL", true),
+    ("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate", true),
+    ("UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "unable to get local issuer certificate", true),
+    ("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate", true),
+    ("UNHANDLED_CRITICAL_EXTENSION", "unhandled critical extension", false),
+];
+
+/// An OpenSSL verification failure (`X509_V_ERR_<name>`) as Node reports it:
+/// `err.code` is the name when Node knows it, else `UNSPECIFIED`; `err.message`
+/// is OpenSSL's text.
+pub(crate) fn openssl_error(name: &str) -> TlsError {
+    let known = X509_ERRORS
+        .binary_search_by(|(known, _, _)| (*known).cmp(name))
+        .ok()
+        .and_then(|index| X509_ERRORS.get(index));
+    let (code, text) = match known {
+        Some((_, text, true)) => (name, *text),
+        Some((_, text, false)) => ("UNSPECIFIED", *text),
+        None => ("UNSPECIFIED", "certificate verify failed"),
+    };
+    TlsError::new(code, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::X509_ERRORS;
+
+    #[test]
+    fn table_is_sorted_for_the_binary_search() {
+        assert!(X509_ERRORS.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    }
+}

@@ -1,0 +1,193 @@
+//! The checks OpenSSL's `X509_verify_cert` makes of a chain once it is built:
+//! extensions and purposes, signature digests, revocation, and each
+//! signature and date. Each failure is recorded; Node reports the last.
+
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use x509_parser::prelude::FromDer;
+use x509_parser::revocation_list::CertificateRevocationList;
+
+use super::build::Link;
+use super::cert::Cert;
+use super::signature::{check_signature, Signature, Signed};
+use crate::verify::weak_digests::is_weak_digest;
+
+/// OpenSSL's `check_extensions`: critical extensions, CA certificates above
+/// the leaf, the TLS server purpose, and path lengths.
+pub(super) fn check_extensions(chain: &[Link<'_, '_>], failures: &mut Vec<&'static str>) {
+    // Intermediates below the current certificate that count for pathLen.
+    let mut below = 0;
+    for (depth, link) in chain.iter().enumerate() {
+        let cert = link.cert;
+        if cert.unhandled_critical {
+            failures.push("UNHANDLED_CRITICAL_EXTENSION");
+        }
+        let as_ca = depth > 0;
+        if as_ca {
+            let kind = cert.ca_kind();
+            // Only the top may be a CA by the older rules (a version 1 root).
+            if kind == 0 || (depth + 1 < chain.len() && kind != 1) {
+                failures.push("INVALID_CA");
+            }
+        }
+        if !cert.fits_tls_server(as_ca) {
+            failures.push("INVALID_PURPOSE");
+        }
+        if depth > 1 && cert.path_len.is_some_and(|max| below > max) {
+            failures.push("PATH_LENGTH_EXCEEDED");
+        }
+        if depth > 0 && !cert.self_issued {
+            below += 1;
+        }
+    }
+}
+
+/// OpenSSL's `check_auth_level` for signatures: at Node's security level a
+/// signature over MD5 or SHA-1 is too weak, but the trust anchor's own is not looked at.
+pub(super) fn check_digests(chain: &[Link<'_, '_>], failures: &mut Vec<&'static str>) {
+    let below_top = &chain[..chain.len() - 1];
+    if below_top
+        .iter()
+        .any(|link| is_weak_digest(link.cert.signed.algorithm))
+    {
+        failures.push("CA_MD_TOO_WEAK");
+    }
+}
+
+/// A CRL as OpenSSL's revocation check reads it.
+struct Crl<'a> {
+    signed: Signed<'a>,
+    issuer: &'a [u8],
+    this_update: i64,
+    next_update: Option<i64>,
+    /// The serial numbers it lists.
+    revoked: Vec<Vec<u8>>,
+}
+
+impl<'a> Crl<'a> {
+    /// Reads a CRL; `None` when x509-parser or the signature's framing refuses it.
+    fn parse(der: &'a [u8]) -> Option<Self> {
+        let (_, crl) = CertificateRevocationList::from_der(der).ok()?;
+        let tbs = &crl.tbs_cert_list;
+        Some(Self {
+            signed: Signed::parse(der)?,
+            issuer: tbs.issuer.as_raw(),
+            this_update: tbs.this_update.timestamp(),
+            next_update: tbs.next_update.map(|time| time.timestamp()),
+            revoked: tbs
+                .revoked_certificates
+                .iter()
+                .map(|revoked| revoked.raw_serial().to_vec())
+                .collect(),
+        })
+    }
+}
+
+/// OpenSSL's `check_revocation` as Node sets it (`X509_V_FLAG_CRL_CHECK_ALL`):
+/// every certificate of the chain needs a CRL from its issuer, signed by that
+/// issuer and current; the first such CRL is checked as OpenSSL checks the one
+/// it picks, and a certificate any correctly signed CRL of its issuer lists is revoked.
+pub(super) fn check_revocation(
+    chain: &[Link<'_, '_>],
+    crls: &[Vec<u8>],
+    algorithms: &WebPkiSupportedAlgorithms,
+    now: i64,
+    failures: &mut Vec<&'static str>,
+) {
+    let crls: Vec<Crl<'_>> = crls.iter().filter_map(|der| Crl::parse(der)).collect();
+    for (depth, link) in chain.iter().enumerate() {
+        let cert = link.cert;
+        let issuer = match chain.get(depth + 1) {
+            Some(next) => Some(next.cert),
+            None => cert.self_signed.then_some(cert),
+        };
+        let mut from_issuer = crls
+            .iter()
+            .filter(|crl| crl.issuer == cert.issuer)
+            .peekable();
+        let (Some(first), Some(issuer)) = (from_issuer.peek(), issuer) else {
+            failures.push("UNABLE_TO_GET_CRL");
+            continue;
+        };
+        let signed_by_issuer = |crl: &Crl<'_>| {
+            check_signature(algorithms, &issuer.key, &crl.signed) == Signature::Valid
+        };
+        if !signed_by_issuer(first) {
+            failures.push("CRL_SIGNATURE_FAILURE");
+        }
+        if first.this_update > now {
+            failures.push("CRL_NOT_YET_VALID");
+        }
+        if first.next_update.is_some_and(|next| next < now) {
+            failures.push("CRL_HAS_EXPIRED");
+        }
+        let lists = |crl: &Crl<'_>| crl.revoked.iter().any(|serial| serial == cert.serial);
+        if from_issuer.any(|crl| lists(crl) && signed_by_issuer(crl)) {
+            failures.push("CERT_REVOKED");
+        }
+    }
+}
+
+/// OpenSSL's `internal_verify`: from the top down, each signature by the
+/// certificate above, then each certificate's dates. A self-signed trust
+/// anchor's own signature is not looked at, except when it is the server's own
+/// certificate: then it is checked too.
+pub(super) fn check_signatures_and_dates(
+    chain: &[Link<'_, '_>],
+    algorithms: &WebPkiSupportedAlgorithms,
+    partial: bool,
+    now: i64,
+    failures: &mut Vec<&'static str>,
+) {
+    let top = chain.len() - 1;
+    let top_cert = chain[top].cert;
+    if top_cert.self_signed {
+        if top == 0 && chain[0].trusted {
+            check_issued_by(top_cert, top_cert, algorithms, failures);
+        }
+        check_dates(top_cert, now, failures);
+    } else if partial {
+        check_dates(top_cert, now, failures);
+    } else if top == 0 {
+        failures.push("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+        check_dates(top_cert, now, failures);
+    }
+    // Otherwise the top has no issuer to check it against, and OpenSSL skips its dates.
+    for depth in (0..top).rev() {
+        let cert = chain[depth].cert;
+        check_issued_by(cert, chain[depth + 1].cert, algorithms, failures);
+        check_dates(cert, now, failures);
+    }
+}
+
+/// Verifies `cert`'s signature with `issuer`'s key.
+fn check_issued_by(
+    cert: &Cert<'_>,
+    issuer: &Cert<'_>,
+    algorithms: &WebPkiSupportedAlgorithms,
+    failures: &mut Vec<&'static str>,
+) {
+    if !cert.algorithms_agree {
+        failures.push("CERT_SIGNATURE_FAILURE");
+        return;
+    }
+    match check_signature(algorithms, &issuer.key, &cert.signed) {
+        Signature::Valid => {}
+        Signature::Invalid => failures.push("CERT_SIGNATURE_FAILURE"),
+        // OpenSSL would verify an MD5 or SHA-1 signature, having already named
+        // the digest too weak; ring cannot, so it stays refused.
+        Signature::Unsupported if is_weak_digest(cert.signed.algorithm) => {
+            failures.push("CA_MD_TOO_WEAK")
+        }
+        Signature::Unsupported => failures.push("CERT_SIGNATURE_FAILURE"),
+    }
+}
+
+/// OpenSSL's `check_cert_time`.
+fn check_dates(cert: &Cert<'_>, now: i64, failures: &mut Vec<&'static str>) {
+    if cert.not_before > now {
+        failures.push("CERT_NOT_YET_VALID");
+    }
+    if cert.not_after < now {
+        failures.push("CERT_HAS_EXPIRED");
+    }
+}
