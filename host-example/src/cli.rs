@@ -1,5 +1,5 @@
-//! What the `echo-client` and `run-plugin` binaries share: how parsing their
-//! arguments and running become an exit status.
+//! What the binaries (`echo-client`, `run-plugin`, `serve-http`) share: how
+//! parsing their arguments and running become an exit status, and `--env`.
 
 use std::process::ExitCode;
 
@@ -21,4 +21,11 @@ pub fn main<A>(
         eprintln!("{msg}");
         ExitCode::FAILURE
     })
+}
+
+/// An `--env` argument, `NAME=VALUE`, as a pair; the value may hold `=`.
+pub fn env_pair(pair: &str) -> Result<(String, String), String> {
+    pair.split_once('=')
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .ok_or_else(|| format!("--env wants NAME=VALUE, not {pair}"))
 }

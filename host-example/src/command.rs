@@ -10,7 +10,8 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use wasmtime::Result;
+use wasmtime::component::Component;
+use wasmtime::{Engine, Result};
 use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::sockets::SocketAddrUse;
@@ -80,14 +81,7 @@ impl CommandComponent {
 
     /// The names of the component's imports, such as `wasi:sockets/tcp@0.2.6`.
     pub fn import_names(&self) -> Vec<String> {
-        let Loaded {
-            engine, component, ..
-        } = &self.0;
-        component
-            .component_type()
-            .imports(engine)
-            .map(|(name, _)| name.to_owned())
-            .collect()
+        import_names(&self.0.engine, &self.0.component)
     }
 
     /// Runs it once in a fresh store, until `wasi:cli/run` returns or it exits.
@@ -136,8 +130,17 @@ impl CommandComponent {
     }
 }
 
+/// The names of `component`'s imports, such as `wasi:sockets/tcp@0.2.6`.
+pub(crate) fn import_names(engine: &Engine, component: &Component) -> Vec<String> {
+    component
+        .component_type()
+        .imports(engine)
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
 /// Opens wasi:sockets TCP as `tcp` says. UDP stays closed.
-fn grant_tcp(builder: &mut WasiCtxBuilder, tcp: WasiTcp) {
+pub(crate) fn grant_tcp(builder: &mut WasiCtxBuilder, tcp: WasiTcp) {
     match tcp {
         WasiTcp::Off => {}
         WasiTcp::Loopback => {

@@ -25,10 +25,13 @@
 //! - [`command`]: [`CommandComponent`] runs a command component, such as a plugin
 //!   composed with tls-connect, with these imports or with WASI alone.
 //! - [`echo_client`]: Node's documentation echo client, driven sans-IO.
+//! - [`http`]: [`HttpHandler`] and [`HttpServer`] serve a wasi:http
+//!   incoming-handler component, one instance per request, as `wasmtime serve`
+//!   does: WASI and wasi:http only, TCP to loopback addresses by default.
 //! - [`meter`]: counts a guest's linear memory, to watch it for leaks.
 //! - [`echo_server`]: an in-process rustls echo server, for the self-contained
 //!   demo and the tests (its certificates come fresh from the `test-pki` crate).
-//! - [`cli`]: what the `echo-client` and `run-plugin` binaries share.
+//! - [`cli`]: what the `echo-client`, `run-plugin` and `serve-http` binaries share.
 
 #![deny(missing_docs)]
 
@@ -41,6 +44,7 @@ pub mod component;
 pub mod echo_client;
 pub mod echo_server;
 pub mod host_crypto;
+pub mod http;
 pub mod instance;
 pub mod meter;
 pub mod precompiled;
@@ -70,6 +74,7 @@ pub use bindings::tls_connect::tls_connect::types::{
 pub use command::CommandComponent;
 pub use component::ClientComponent;
 pub use host_crypto::{HasHostCrypto, HostCrypto, HostCryptoCounts, HostCryptoCtx, HostCryptoView};
+pub use http::{HandlerConfig, HttpHandler, HttpServer};
 pub use instance::ClientInstance;
 pub use state::Imports;
 pub use transport::{HasTransport, TransportView};

@@ -1,22 +1,14 @@
 // Loads and instantiates the transpiled tls-connect component once per
 // JavaScript realm. The module awaits the instantiation at the top level, so
 // `connect()` can throw Node's synchronous validation errors synchronously.
+// Where the core modules come from is `#core`'s business (package.json
+// "imports"): compiled at run time (src/core.js), or imported as modules in
+// workerd, which compiles no wasm at run time (src/core.workerd.js).
 
+import { getCoreModule, instantiateCore as instantiateModule } from '#core';
 import { instantiate } from '../gen/tls-connect.js';
 import { hostCryptoImport } from './host-crypto.js';
 import { wasiImports } from './wasi.js';
-
-/** Reads one core module next to the transpiled JavaScript: from disk in Node and Deno, by fetch elsewhere. */
-async function compileCore(name) {
-  const url = new URL(`../gen/${name}`, import.meta.url);
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return WebAssembly.compile(await readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`tls-connect: cannot load ${url}: HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
-}
 
 /** The io-error every attached-mode transport call gets: JavaScript hosts drive the sans-IO path. */
 function attachedModeUnsupported() {
@@ -48,7 +40,7 @@ const memories = [];
 
 /** Instantiates core modules as the component asks, remembering each linear memory. */
 async function instantiateCore(module, imports) {
-  const instance = await WebAssembly.instantiate(module, imports);
+  const instance = await instantiateModule(module, imports);
   for (const value of Object.values(instance.exports)) {
     if (value instanceof WebAssembly.Memory) memories.push(value);
   }
@@ -56,7 +48,7 @@ async function instantiateCore(module, imports) {
 }
 
 const root = await instantiate(
-  compileCore,
+  getCoreModule,
   {
     ...wasiImports,
     'tls-connect:tls-connect/transport': transportImport,

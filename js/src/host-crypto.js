@@ -1,7 +1,8 @@
 // The component's `host-crypto` import for JavaScript hosts. Inside wasm,
 // AES-GCM runs at a fortieth of native speed and P-256 in portable code; where
-// `node:crypto` has them (Node, and Deno for what it implements), it seals and
-// opens the TLS records and verifies ECDSA and Ed25519 signatures natively.
+// `node:crypto` has them (Node, Deno and Bun for what they implement, workerd
+// under nodejs_compat), it seals and opens the TLS records and verifies ECDSA
+// and Ed25519 signatures natively.
 // Elsewhere (a browser's WebCrypto is asynchronous, and the guest's calls are
 // not) every offer is declined and the guest does the work itself.
 
@@ -39,6 +40,11 @@ const counts = { keysTaken: 0, signaturesVerified: 0 };
  */
 export function useHostCrypto(on) {
   enabled = Boolean(on);
+}
+
+/** The AEADs this runtime's node:crypto performs (and so takes keys for): names as the guest offers them. */
+export function hostAeads() {
+  return [...supported];
 }
 
 /** What this realm's host has done so far: `{keysTaken, signaturesVerified}`. */
@@ -80,12 +86,19 @@ function verifySignature(algorithm, publicKey, message, signature) {
     // A point that is not on the curve: the guest's verifier gives the verdict.
     return undefined;
   }
-  counts.signaturesVerified += 1;
+  let verdict;
   try {
-    return nodeCrypto.verify(spec.digest, message, { key, dsaEncoding: 'der' }, signature);
+    // The key object itself, not `{ key, dsaEncoding }`: DER is the default
+    // encoding, and workerd's node:crypto refuses a KeyObject inside options.
+    verdict = nodeCrypto.verify(spec.digest, message, key, signature);
   } catch {
-    return false;
+    // The runtime could not judge (a malformed signature, an API it words
+    // otherwise): declined, so the guest's verifier gives the verdict.
+    return undefined;
   }
+  if (typeof verdict !== 'boolean') return undefined;
+  counts.signaturesVerified += 1;
+  return verdict;
 }
 
 /** One direction's traffic key, sealing and opening with node:crypto. */

@@ -84,13 +84,30 @@ export interface SecureContextOptions {
   allowPartialTrustChain?: boolean;
 }
 
+/**
+ * A socket made of two byte streams: a Cloudflare Workers socket (its
+ * `opened` tells the addresses; `close()` is called on destroy), a
+ * `Deno.Conn`, or any `{ readable, writable }` pair. Both must be unlocked.
+ */
+export interface StreamsSocket {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  opened?: Promise<{ remoteAddress?: string; localAddress?: string } | unknown>;
+  closed?: Promise<unknown>;
+  close?(): unknown;
+}
+
 /** The options of `connect()`. */
 export interface ConnectionOptions extends SecureContextOptions {
   host?: string;
   port?: number | string;
   path?: string;
-  /** Any Duplex: a net.Socket, or `webSocketDuplex()` in a browser. */
-  socket?: Duplex;
+  /**
+   * Any Duplex (a net.Socket, or `webSocketDuplex()` in a browser), or a pair
+   * of web streams such as the socket `connect()` of `cloudflare:sockets`
+   * returns: upgraded to TLS where it stands.
+   */
+  socket?: Duplex | StreamsSocket;
   servername?: string;
   rejectUnauthorized?: boolean;
   ALPNProtocols?: string[] | Uint8Array[] | Uint8Array;

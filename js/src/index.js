@@ -1,7 +1,8 @@
 // tls-connect: the client side of Node's `tls` module, running rustls inside a
 // WebAssembly component. `connect` is a drop-in for `require('tls').connect`.
-// In Node and Deno, host/port and path open a net.Socket; anywhere, `socket`
-// takes any Duplex (a WebSocket bridge in browsers: see websocket.js).
+// In Node, Deno, Bun and workerd (nodejs_compat), host/port and path open a
+// net.Socket; anywhere, `socket` takes any Duplex (a WebSocket bridge in
+// browsers: see websocket.js) or a pair of web streams such as a Workers socket.
 
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -17,6 +18,7 @@ import {
   witOptions,
 } from './options.js';
 import { TLSSocket, kEngine } from './socket.js';
+import { isStreamsSocket, streamsDuplex } from './streams-socket.js';
 
 export { TLSSocket };
 
@@ -199,7 +201,8 @@ export function connect(...args) {
     context = contextFields(options, tls);
   }
   checkConnectionOptions(options);
-  if (options.socket !== undefined && options.socket !== null && !isDuplex(options.socket)) {
+  const streamsSocket = !isDuplex(options.socket) && isStreamsSocket(options.socket);
+  if (options.socket !== undefined && options.socket !== null && !isDuplex(options.socket) && !streamsSocket) {
     // Node reaches for the stream's methods and fails as JavaScript does.
     throw new TypeError('stream.pause is not a function');
   }
@@ -221,7 +224,15 @@ export function connect(...args) {
   }
   const ownsTransport = !options.socket;
   let transport = options.socket;
-  if (ownsTransport) {
+  if (streamsSocket) {
+    try {
+      // A Workers socket (cloudflare:sockets) or any {readable, writable} pair, read and written as a Duplex.
+      transport = streamsDuplex(options.socket);
+    } catch (error) {
+      engine.destroy();
+      throw error;
+    }
+  } else if (ownsTransport) {
     try {
       checkTarget(options);
       // Half-open is decided by the TLSSocket; the transport just carries bytes until told.

@@ -159,6 +159,10 @@ export class TLSSocket extends Duplex {
     transport.on('close', () => this.#transportClosed());
     transport.on('error', (error) => this.destroy(error));
     transport.on('drain', () => this.#drained());
+    // A caller's stream may come paused (read up to a protocol's plaintext
+    // "OK", then paused so nothing is lost): Node's TLS reads it regardless, and
+    // from here on only this socket's own backpressure pauses it.
+    if (transport.isPaused?.()) transport.resume();
     // The ClientHello goes out once the connection is open, as Node starts the
     // handshake on 'connect'; until then setSession() and enableTrace() may
     // still replace the engine. A caller's stream gets it at once, as in Node.

@@ -8,6 +8,7 @@ pub mod composed;
 pub mod connect;
 pub mod drive;
 pub mod faulty;
+pub mod http;
 pub mod matrix;
 pub mod oracle;
 pub mod peers;

@@ -36,13 +36,7 @@ fn parse_args() -> Result<Args, String> {
             "--component" => component = Some(PathBuf::from(value()?)),
             "--wasi-only" => imports = Imports::WasiOnly,
             "--any-address" => any_address = true,
-            "--env" => {
-                let pair = value()?;
-                let (name, val) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("--env wants NAME=VALUE, not {pair}"))?;
-                env.push((name.to_owned(), val.to_owned()));
-            }
+            "--env" => env.push(host_example::cli::env_pair(&value()?)?),
             "--" => break,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),

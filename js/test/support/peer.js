@@ -11,14 +11,18 @@ const SCRIPT = fileURLToPath(new URL('../../../tests/peers/node-tls-server.js', 
 /** How long a test waits for the peer to report something before failing. */
 const WAIT_MS = 20_000;
 
+/** The STARTTLS variant: plaintext "STARTTLS", "OK", then Node's TLS server on the same connection. */
+export const STARTTLS_SCRIPT = fileURLToPath(new URL('./starttls-server.cjs', import.meta.url));
+
 /**
  * Starts a Node TLS echo server with `config` (key, cert, ca, requestCert,
- * rejectUnauthorized, ALPNProtocols, endFirst: see the script's header).
+ * rejectUnauthorized, ALPNProtocols, endFirst: see the script's header), or
+ * the server of `script` taking the same config and reporting alike.
  * Resolves to `{port, next(field), close()}`: `next` waits for the next report
  * that has `field`.
  */
-export async function startPeer(config) {
-  const child = spawn('node', [SCRIPT, JSON.stringify({ maxLifetimeMs: 120_000, ...config })], {
+export async function startPeer(config, { script = SCRIPT } = {}) {
+  const child = spawn('node', [script, JSON.stringify({ maxLifetimeMs: 120_000, ...config })], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const reports = [];
@@ -93,7 +97,14 @@ export function readAll(readable, ms = WAIT_MS) {
 
 /**
  * True when this runtime's `node:tls` is the reference to match: Node 20, whose
- * answers NODE-TLS.md records. Deno's node:tls is not Node's, and Node 26 words
- * some messages and checks differently; there the recorded constants stand alone.
+ * answers NODE-TLS.md records. Deno's and Bun's node:tls are not Node's, and
+ * Node 26 words some messages and checks differently; there the recorded
+ * constants stand alone.
  */
-export const nodeIsOracle = typeof globalThis.Deno === 'undefined' && process.versions.node.split('.')[0] === '20';
+export const nodeIsOracle =
+  typeof globalThis.Deno === 'undefined' &&
+  typeof globalThis.Bun === 'undefined' &&
+  process.versions.node.split('.')[0] === '20';
+
+/** Set in Bun (which reports itself as Node 26 in process.versions.node). */
+export const isBun = typeof globalThis.Bun !== 'undefined';

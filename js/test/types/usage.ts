@@ -30,6 +30,17 @@ import { webSocketDuplex } from 'tls-connect/websocket';
 const bridged: TLSSocket = connect({ socket: webSocketDuplex('ws://127.0.0.1:8080/'), host: 'localhost' });
 bridged.destroy();
 
+// A pair of web streams, as a Cloudflare Workers socket (cloudflare:sockets) is.
+const workersLike = {
+  readable: new ReadableStream<Uint8Array>(),
+  writable: new WritableStream<Uint8Array>(),
+  opened: Promise.resolve({ remoteAddress: '127.0.0.1:5432' }),
+  closed: Promise.resolve(),
+  close: async () => {},
+};
+const upgraded: TLSSocket = tls.connect({ socket: workersLike, servername: 'db.internal', ca: 'pem', cert: 'pem', key: 'pem' });
+upgraded.end();
+
 // Sessions, events and the socket methods Node code uses.
 let saved: Buffer | undefined;
 const resumable = tls.connect(
