@@ -6,39 +6,17 @@
 // comment: "necessary only if the server's cert isn't for localhost").
 
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import tls, { connect } from '../src/index.js';
-import { pki } from './support/pki.js';
+import { documentationEcho } from './support/client.mjs';
+import { mutualTlsServer, pki } from './support/pki.js';
 import { readAll, startPeer } from './support/peer.js';
 
 test("Node's documentation echo client: connects authorized, echoes, sees the server end", async () => {
-  const peer = await startPeer({
-    key: pki.server.key,
-    cert: pki.server.cert,
-    ca: pki.clientCa,
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
+  const peer = await startPeer(mutualTlsServer);
   try {
-    const stdin = new PassThrough();
-    const printed = [];
-    const console = { log: (...args) => printed.push(args.join(' ')) };
     const options = { key: pki.client.key, cert: pki.client.cert, ca: [pki.ca] };
-    // The documentation's code, from here...
-    const socket = tls.connect(peer.port, options, () => {
-      console.log('client connected', socket.authorized ? 'authorized' : 'unauthorized');
-      stdin.pipe(socket);
-      stdin.resume();
-    });
-    socket.setEncoding('utf8');
-    socket.on('data', (data) => {
-      console.log(data);
-    });
-    socket.on('end', () => {
-      console.log('server ends connection');
-    });
-    // ... to here.
+    const { socket, stdin, printed } = documentationEcho(tls, peer.port, options);
     const closed = new Promise((resolve) => socket.on('close', resolve));
     socket.once('secureConnect', () => {
       stdin.write('hello\n');

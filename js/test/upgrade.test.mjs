@@ -11,7 +11,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { test } from 'node:test';
 import { connect } from '../src/index.js';
-import { pki } from './support/pki.js';
+import { mutualTlsServer, pki } from './support/pki.js';
 import { STARTTLS_SCRIPT, firstOf, readAll, startPeer } from './support/peer.js';
 
 /** A TCP connection to the peer that has said STARTTLS and read the "OK" line, nothing more. */
@@ -29,7 +29,7 @@ const identity = { servername: 'localhost', ca: pki.ca, cert: pki.client.cert, k
 
 async function upgradeEcho(wrap) {
   const peer = await startPeer(
-    { key: pki.server.key, cert: pki.server.cert, ca: pki.clientCa, requestCert: true, rejectUnauthorized: true },
+    mutualTlsServer,
     { script: STARTTLS_SCRIPT },
   );
   try {

@@ -4,30 +4,12 @@
 // argv[2] with the PEM in argv[3] (JSON: ca, cert, key), writes one line,
 // prints what it saw as one JSON line, and exits.
 
-import { PassThrough } from 'node:stream';
 import tls from 'tls-connect';
+import { documentationEcho } from './client.mjs';
 
 const port = Number(process.argv[2]);
 const { ca, cert, key } = JSON.parse(process.argv[3]);
-const stdin = new PassThrough();
-const printed = [];
-const console = { log: (...args) => printed.push(args.join(' ')) };
-const options = { key, cert, ca: [ca] };
-
-// The documentation's code, from here...
-const socket = tls.connect(port, options, () => {
-  console.log('client connected', socket.authorized ? 'authorized' : 'unauthorized');
-  stdin.pipe(socket);
-  stdin.resume();
-});
-socket.setEncoding('utf8');
-socket.on('data', (data) => {
-  console.log(data);
-});
-socket.on('end', () => {
-  console.log('server ends connection');
-});
-// ... to here.
+const { socket, stdin, printed } = documentationEcho(tls, port, { key, cert, ca: [ca] });
 
 socket.once('secureConnect', () => {
   stdin.write('hello from the tarball\n');

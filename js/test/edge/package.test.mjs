@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { pki } from '../support/pki.js';
+import { clientIdentity, mutualTlsServer, pki } from '../support/pki.js';
 import { startPeer } from '../support/peer.js';
 import { BUN, DENO, NODE26, bundleWorker, run, startWorkerd } from '../support/workerd.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ECHO_CLIENT = fileURLToPath(new URL('./echo-client.mjs', import.meta.url));
+const CLIENT_MODULE = fileURLToPath(new URL('../support/client.mjs', import.meta.url));
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** The documentation echo client's lines when everything went right. */
@@ -43,13 +44,8 @@ describe('the npm tarball, installed into an empty project', () => {
     );
     assert.equal(install.code, 0, `npm install of the tarball failed:\n${install.stdout}${install.stderr}`);
     copyFileSync(ECHO_CLIENT, join(project, 'echo-client.mjs'));
-    peer = await startPeer({
-      key: pki.server.key,
-      cert: pki.server.cert,
-      ca: pki.clientCa,
-      requestCert: true,
-      rejectUnauthorized: true,
-    });
+    copyFileSync(CLIENT_MODULE, join(project, 'client.mjs'));
+    peer = await startPeer(mutualTlsServer);
   });
 
   after(async () => {
@@ -121,9 +117,7 @@ describe('the npm tarball, installed into an empty project', () => {
     try {
       const { status, json } = await workerd.post('/echo', {
         port: peer.port,
-        ca: pki.ca,
-        cert: pki.client.cert,
-        key: pki.client.key,
+        ...clientIdentity,
         message: 'hello from the tarball\n',
       });
       assert.equal(status, 200, JSON.stringify(json));

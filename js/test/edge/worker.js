@@ -17,10 +17,10 @@
 // answers say whether workerd's node:crypto did the record and signature work.
 
 import { connect as connectSocket } from 'cloudflare:sockets';
-import { PassThrough } from 'node:stream';
 import workerdTls from 'node:tls';
 import { hostCryptoCounts } from 'tls-connect-host-crypto';
 import tls from 'tls-connect';
+import { documentationEcho, errorFields, watchFailure } from './client.mjs';
 
 /** The longest any route waits for its socket to finish. */
 const WAIT_MS = 15_000;
@@ -45,41 +45,14 @@ function cryptoSince(before) {
   };
 }
 
-/** An error's own fields and Node's usual ones, as JSON can carry them. */
-function errorFields(error) {
-  const fields = { name: error.name, message: error.message, constructor: error.constructor?.name };
-  for (const key of ['code', 'errno', 'syscall', 'address', 'port', 'library', 'reason', 'host']) {
-    if (error[key] !== undefined) fields[key] = error[key];
-  }
-  fields.ownKeys = Object.keys(error);
-  return fields;
-}
-
 /**
- * The echo client of Node's `tls.connect()` documentation, as it is written
- * there: `stdin` and `console.log` are stand-ins, `ca` is the test root, and
- * the server is on 127.0.0.1 ('localhost' by name, as the example connects).
+ * The echo client of Node's `tls.connect()` documentation (observe.mjs), `ca`
+ * the test root, the server on 127.0.0.1 ('localhost' by name, as the example
+ * connects), what it printed and what the socket said.
  */
 async function echo({ port, ca, cert, key, message }) {
   const before = hostCryptoCounts();
-  const stdin = new PassThrough();
-  const printed = [];
-  const console = { log: (...args) => printed.push(args.join(' ')) };
-  const options = { key, cert, ca: [ca] };
-  // The documentation's code, from here...
-  const socket = tls.connect(port, options, () => {
-    console.log('client connected', socket.authorized ? 'authorized' : 'unauthorized');
-    stdin.pipe(socket);
-    stdin.resume();
-  });
-  socket.setEncoding('utf8');
-  socket.on('data', (data) => {
-    console.log(data);
-  });
-  socket.on('end', () => {
-    console.log('server ends connection');
-  });
-  // ... to here.
+  const { socket, stdin, printed } = documentationEcho(tls, port, { key, cert, ca: [ca] });
   const events = [];
   for (const event of ['connect', 'secureConnect', 'end', 'error']) socket.on(event, () => events.push(event));
   let fields;
@@ -119,23 +92,11 @@ async function request({ port, ca, cert, key, message }) {
 
 /** A connection expected to fail: `error` as Node describes it, and what the socket said first. */
 async function fail({ port, host, ca, servername }) {
-  const options = { port, host, ca, servername };
-  const events = [];
-  let error;
-  const socket = tls.connect(options);
-  for (const event of ['connect', 'secureConnect', 'end']) socket.on(event, () => events.push(event));
-  socket.on('error', (caught) => {
-    events.push('error');
-    error = caught;
-  });
-  const hadError = await closed(socket);
-  return {
-    events,
-    hadError,
-    error: error && errorFields(error),
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError,
-  };
+  const socket = tls.connect({ port, host, ca, servername });
+  const timeout = closed(socket);
+  const failure = await watchFailure(socket);
+  await timeout;
+  return failure;
 }
 
 /** Reads from `reader` until a line ends; returns it without its CRLF. */

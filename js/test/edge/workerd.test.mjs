@@ -15,12 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { pki } from '../support/pki.js';
+import { clientIdentity, mutualTlsServer, pki } from '../support/pki.js';
 import { STARTTLS_SCRIPT, startPeer } from '../support/peer.js';
 import { NODE26, bundleWorker, run, startWorkerd } from '../support/workerd.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+const CLIENT_MODULE = fileURLToPath(new URL('../support/client.mjs', import.meta.url));
 const NODE_ANSWER = fileURLToPath(new URL('./node-answer.mjs', import.meta.url));
 
 /** Node's own tls.connect with `options`, run by `node` (Node 26 from npm, or Node 20 on PATH). */
@@ -60,17 +61,12 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
     mkdirSync(join(project, 'node_modules'));
     symlinkSync(PACKAGE_ROOT, join(project, 'node_modules', 'tls-connect'), 'dir');
     copyFileSync(WORKER, join(project, 'worker.js'));
+    copyFileSync(CLIENT_MODULE, join(project, 'client.mjs'));
     bundle = await bundleWorker(project, {
       alias: { 'tls-connect-host-crypto': join(PACKAGE_ROOT, 'src', 'host-crypto.js') },
     });
     workerd = await startWorkerd(bundle.outdir);
-    peer = await startPeer({
-      key: pki.server.key,
-      cert: pki.server.cert,
-      ca: pki.clientCa,
-      requestCert: true,
-      rejectUnauthorized: true,
-    });
+    peer = await startPeer(mutualTlsServer);
   });
 
   after(async () => {
@@ -100,9 +96,7 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
   test("Node's documentation echo client: client certificate, authorized, echoed, ended by the server", async () => {
     const { status, json } = await workerd.post('/echo', {
       port: peer.port,
-      ca: pki.ca,
-      cert: pki.client.cert,
-      key: pki.client.key,
+      ...clientIdentity,
       message: 'hello from workerd\n',
     });
     assert.equal(status, 200, JSON.stringify(json));
@@ -169,15 +163,13 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
 
   test('STARTTLS over a cloudflare:sockets socket passed as `socket`, with a client certificate', async () => {
     const starttls = await startPeer(
-      { key: pki.server.key, cert: pki.server.cert, ca: pki.clientCa, requestCert: true, rejectUnauthorized: true },
+      mutualTlsServer,
       { script: STARTTLS_SCRIPT },
     );
     try {
       const { status, json } = await workerd.post('/starttls', {
         port: starttls.port,
-        ca: pki.ca,
-        cert: pki.client.cert,
-        key: pki.client.key,
+        ...clientIdentity,
         message: 'upgraded in workerd\n',
       });
       assert.equal(status, 200, JSON.stringify(json));
@@ -199,9 +191,7 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
   test("the README's Worker: a request sent with end(), the reply read to its end (a half-close over node:net)", async () => {
     const { status, json } = await workerd.post('/request', {
       port: peer.port,
-      ca: pki.ca,
-      cert: pki.client.cert,
-      key: pki.client.key,
+      ...clientIdentity,
       message: 'GET /status\n',
     });
     assert.equal(status, 200, JSON.stringify(json));
@@ -214,9 +204,7 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
     test(`a cloudflare:sockets socket handed to tls.connect at once: mTLS with a private CA${endAtOnce ? ', ended at once (a half-close)' : ''}`, async () => {
       const { status, json } = await workerd.post('/starttls', {
         port: peer.port,
-        ca: pki.ca,
-        cert: pki.client.cert,
-        key: pki.client.key,
+        ...clientIdentity,
         message: 'over a Workers socket\n',
         plaintext: false,
         endAtOnce,
@@ -234,9 +222,7 @@ describe('tls-connect in workerd, bundled by wrangler', () => {
   test("for comparison, workerd's own node:tls with the same ca, cert and key does not connect", async () => {
     const { json } = await workerd.post('/builtin', {
       port: peer.port,
-      ca: pki.ca,
-      cert: pki.client.cert,
-      key: pki.client.key,
+      ...clientIdentity,
     });
     assert.equal(json.secureConnect, undefined, `workerd's node:tls connected: ${JSON.stringify(json)}`);
     assert.ok(json.error || json.thrownAtOnce, JSON.stringify(json));

@@ -101,3 +101,15 @@ pki.selfSigned = (() => {
 })();
 
 rmSync(dir, { recursive: true, force: true });
+
+/** A server's options that require and check a client certificate from the client root. */
+export const mutualTlsServer = {
+  key: pki.server.key,
+  cert: pki.server.cert,
+  ca: pki.clientCa,
+  requestCert: true,
+  rejectUnauthorized: true,
+};
+
+/** A client's options: trust the test root, present the client identity. */
+export const clientIdentity = { ca: pki.ca, cert: pki.client.cert, key: pki.client.key };
