@@ -92,8 +92,10 @@ test: component plugins js
 	@$(MAKE) --no-print-directory js-test
 	@$(MAKE) --no-print-directory fuzz-short
 
-## A short run of every fuzz target (45 s each, from the committed seeds; nightly
-## and cargo-fuzz are installed when missing). The long run: fuzz/README.md.
+## A short run of every fuzz target (45 s each without a sanitizer, from the
+## committed seeds, then what it kept once more under AddressSanitizer with leak
+## detection; nightly and cargo-fuzz are installed when missing). The long run:
+## fuzz/README.md.
 fuzz-short: setup
 	@fuzz/run-short.sh
 

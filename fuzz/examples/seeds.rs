@@ -1,7 +1,10 @@
 //! Writes the seed corpora under `fuzz/corpus/<target>/` (replacing what is
-//! there): real server flights recorded from an in-memory handshake,
-//! certificates from rcgen and the openssl CLI, PEM and DER keys, cipher strings,
-//! version names and ALPN lists. Nothing is downloaded.
+//! there): real server flights recorded from an in-memory handshake with the
+//! fixed client (so they replay in any process: `fuzz/pki/` and the client's
+//! randomness are fixed), certificates from the fixed PKI and the openssl CLI,
+//! PEM and DER keys and CRLs, cipher strings, version names, ALPN lists, and
+//! the `chain` target's combinations of its certificate universe. Nothing is
+//! downloaded. x509-limbo's chains are added by `examples/limbo_seeds.rs`.
 //!
 //! `cargo +nightly run --release --example seeds` from `fuzz/` (needs `openssl`).
 
@@ -9,14 +12,17 @@ use std::path::Path;
 
 use test_pki::{TempDir, Tool};
 
-use tls_connect_engine::Connection;
+use tls_connect_engine::fuzzing::deterministic_context;
 use tls_connect_fuzz::certinfo_input::mode;
+use tls_connect_fuzz::chain_input::{self, flags as chain_flags};
 use tls_connect_fuzz::options_input::field;
-use tls_connect_fuzz::peer::{LivePeer, OPS};
+use tls_connect_fuzz::peer::OPS;
 use tls_connect_fuzz::pki::{self, ServerShape, PKI};
 use tls_connect_fuzz::prefixed;
 use tls_connect_fuzz::records::record_bytes;
+use tls_connect_fuzz::replay::{self, Key};
 use tls_connect_fuzz::server_bytes::{chain, flags, Input, Mode};
+use tls_connect_fuzz::universe::UNIVERSE;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
@@ -26,9 +32,17 @@ fn main() {
         ("server_bytes", server_bytes_seeds(&made)),
         ("options", options_seeds(&made)),
         ("certinfo", certinfo_seeds(&made)),
+        ("chain", chain_seeds()),
     ] {
         let dir = root.join(target);
-        let _ = std::fs::remove_dir_all(&dir);
+        // x509-limbo's seeds (`limbo_seeds`) stay.
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                if !entry.file_name().to_string_lossy().starts_with("limbo-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
         std::fs::create_dir_all(&dir).expect("corpus dir");
         for (name, bytes) in &seeds {
             std::fs::write(dir.join(name), bytes).expect("seed written");
@@ -147,26 +161,28 @@ fn openssl_cert(tmp: &TempDir, name: &str, key: &str, args: &[&str]) -> Vec<u8> 
 
 // ---------------------------------------------------------------------------
 
-/// The server flights of one clean handshake, and the client's first flight.
-fn record_flights(shape: ServerShape) -> (Vec<u8>, Vec<Vec<u8>>) {
-    let options = Input::new(Mode::Splice, Vec::new()).client_options();
-    let mut client = Connection::new(&options).expect("client");
-    let mut peer = LivePeer::new(pki::real_server_config(shape), None);
-    let hello = client.take_outgoing();
-    let mut flights = Vec::new();
-    let mut to_server = hello.clone();
-    for _ in 0..8 {
-        let flight = peer.exchange(&to_server);
-        if flight.is_empty() && to_server.is_empty() {
-            break;
-        }
-        if !flight.is_empty() {
-            client.feed(&flight).expect("a clean handshake");
-            flights.push(flight);
-        }
-        to_server = client.take_outgoing();
-    }
-    (hello, flights)
+/// The server flights of one clean handshake with the fixed client (whose
+/// flags are `bits`), and the client's first flight.
+fn record_flights(shape: ServerShape, bits: u8) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut input = Input::new(Mode::Splice, Vec::new());
+    input.flags = bits & !(flags::UNTRUSTED | flags::EARLY_WRITE | flags::ATTACHED);
+    let options = input.client_options();
+    let context = deterministic_context(&options).expect("the fixed client");
+    let key = Key {
+        tls12: shape.tls12,
+        client_auth: shape.client_auth,
+        alpn: bits & flags::ALPN != 0,
+        sni: bits & flags::SNI != 0,
+        client_cert: bits & flags::CLIENT_CERT != 0,
+    };
+    let recording = replay::recording(key, &options, &context, pki::real_server_config(shape));
+    let flights = recording
+        .server_flights
+        .iter()
+        .filter(|f| !f.is_empty())
+        .cloned()
+        .collect();
+    (recording.client_flights[0].clone(), flights)
 }
 
 fn server_bytes_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
@@ -211,7 +227,7 @@ fn server_bytes_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
 
     // Direct: recorded flights, alone, together, and cut; then non-TLS peers.
     for (name, bits, shape) in shapes {
-        let (hello, flights) = record_flights(shape);
+        let (hello, flights) = record_flights(shape, bits);
         let all = flights.concat();
         add(
             format!("direct-{name}-first-flight"),
@@ -333,6 +349,24 @@ fn options_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
             ]
             .concat(),
         ),
+        ("crl".into(), {
+            let (_, crl) = &UNIVERSE.crls[1];
+            let pem = pem::encode(&pem::Pem::new("X509 CRL", crl.clone()));
+            [
+                f(b'a', PKI.root_pem.as_bytes()),
+                f(b'v', pem.as_bytes()),
+                f(b'V', pem.as_bytes()),
+                f(b'f', crl),
+            ]
+            .concat()
+        }),
+        (
+            "crl-junk".into(),
+            f(
+                b'v',
+                b"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n",
+            ),
+        ),
         (
             "ca-junk-around-pem".into(),
             f(b'a', format!("junk\n{}trailing", PKI.root_pem).as_bytes()),
@@ -447,6 +481,165 @@ fn options_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
 }
 
 // ---------------------------------------------------------------------------
+
+/// The `chain` target: universe combinations (each accepted or refused by
+/// both judges for a reason of its own), at each of the fixed times, with and
+/// without partial chains and CRLs; and the same chains as raw DER.
+fn chain_seeds() -> Vec<(String, Vec<u8>)> {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("good", &["root-a"], &["leaf-by-int-a", "int-a"]),
+        (
+            "two-intermediates",
+            &["root-a"],
+            &["leaf-by-int-a2", "int-a2", "int-a"],
+        ),
+        (
+            "cross-signed",
+            &["root-b"],
+            &["leaf-by-int-a", "int-a", "int-a-cross-by-b"],
+        ),
+        (
+            "both-roots",
+            &["root-a", "root-b"],
+            &["leaf-by-int-a", "int-a-cross-by-b", "int-a"],
+        ),
+        ("leaf-by-root", &["root-a"], &["leaf-by-root-a"]),
+        ("p384-root", &["root-b"], &["leaf-by-root-b"]),
+        (
+            "missing-intermediate",
+            &["root-a"],
+            &["leaf-by-int-a2", "int-a2"],
+        ),
+        (
+            "name-constraints-ok",
+            &["root-a"],
+            &["leaf-constrained-ok", "int-name-constrained"],
+        ),
+        (
+            "name-constraints-excluded",
+            &["root-a"],
+            &["leaf-constrained-excluded", "int-name-constrained"],
+        ),
+        (
+            "path-length",
+            &["root-a"],
+            &[
+                "leaf-under-path-length-0",
+                "int-under-path-length-0",
+                "int-path-length-0",
+            ],
+        ),
+        (
+            "ca-false",
+            &["root-a"],
+            &["leaf-by-ca-false", "int-ca-false"],
+        ),
+        (
+            "no-basic-constraints",
+            &["root-a"],
+            &["leaf-by-no-basic-constraints", "int-no-basic-constraints"],
+        ),
+        (
+            "client-eku-ca",
+            &["root-a"],
+            &["leaf-by-client-eku", "int-client-eku"],
+        ),
+        (
+            "expired-ca",
+            &["root-a"],
+            &["leaf-by-expired", "int-expired"],
+        ),
+        ("expired-leaf", &["root-a"], &["leaf-expired", "int-a"]),
+        ("future-leaf", &["root-a"], &["leaf-not-yet-valid", "int-a"]),
+        ("impostor", &["root-a"], &["leaf-by-impostor"]),
+        (
+            "impostor-trusted",
+            &["root-a-impostor", "root-a"],
+            &["leaf-by-int-a", "int-a"],
+        ),
+        ("ed25519", &["root-a"], &["leaf-ed25519", "int-ed25519"]),
+        (
+            "critical-unknown-ca",
+            &["root-a"],
+            &["leaf-by-critical-unknown", "int-critical-unknown"],
+        ),
+        (
+            "critical-policies-ca",
+            &["root-a"],
+            &["leaf-by-critical-policies", "int-critical-policies"],
+        ),
+        ("ca-as-leaf", &["root-a"], &["leaf-ca", "int-a"]),
+        ("no-eku", &["root-a"], &["leaf-no-eku", "int-a"]),
+        ("client-eku", &["root-a"], &["leaf-client-eku", "int-a"]),
+        (
+            "key-cert-sign-only",
+            &["root-a"],
+            &["leaf-key-cert-sign-only", "int-a"],
+        ),
+        (
+            "critical-unknown-leaf",
+            &["root-a"],
+            &["leaf-critical-unknown", "int-a"],
+        ),
+        ("self-signed", &["root-a"], &["leaf-self-signed"]),
+        (
+            "self-signed-trusted",
+            &["leaf-self-signed"],
+            &["leaf-self-signed"],
+        ),
+        ("intermediate-trusted", &["int-a"], &["leaf-by-int-a"]),
+        ("revoked", &["root-a"], &["leaf-revoked", "int-a"]),
+        (
+            "wrong-order",
+            &["root-a"],
+            &["leaf-by-int-a2", "int-a", "int-a2"],
+        ),
+        (
+            "loop",
+            &["root-b"],
+            &["leaf-by-int-a2", "int-a2", "int-a", "int-a2", "int-a"],
+        ),
+    ];
+    let mut seeds = Vec::new();
+    for (name, trusted, chain) in cases {
+        let pick =
+            |names: &[&str]| -> Vec<u8> { names.iter().map(|n| UNIVERSE.index(n)).collect() };
+        for (variant, bits) in [
+            ("", 0),
+            ("-partial", chain_flags::PARTIAL),
+            ("-crls", chain_flags::CRLS),
+            ("-2000", 1 << chain_flags::TIME_SHIFT),
+            ("-2095", 2 << chain_flags::TIME_SHIFT),
+        ] {
+            let mut bytes = vec![chain_flags::UNIVERSE | bits, trusted.len() as u8];
+            bytes.extend(pick(trusted));
+            bytes.extend(pick(chain));
+            seeds.push((format!("universe-{name}{variant}"), bytes));
+        }
+        let raw = chain_input::Input {
+            now: chain_input::TIMES[0],
+            trusted: trusted
+                .iter()
+                .map(|n| UNIVERSE.cert(UNIVERSE.index(n)).to_vec())
+                .collect(),
+            chain: chain
+                .iter()
+                .map(|n| UNIVERSE.cert(UNIVERSE.index(n)).to_vec())
+                .collect(),
+            ..chain_input::Input::default()
+        };
+        seeds.push((format!("raw-{name}"), raw.encode_raw()));
+    }
+    let mut default_roots = chain_input::Input {
+        now: chain_input::TIMES[0],
+        chain: vec![PKI.leaf_der.clone(), PKI.intermediate_der.clone()],
+        ..chain_input::Input::default()
+    }
+    .encode_raw();
+    default_roots[0] |= chain_flags::DEFAULT_ROOTS;
+    seeds.push(("raw-default-roots".into(), default_roots));
+    seeds
+}
 
 fn certinfo_seeds(made: &Made) -> Vec<(String, Vec<u8>)> {
     let client_der = pem_der(&PKI.client_pem);

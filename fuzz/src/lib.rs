@@ -10,13 +10,17 @@
 use tls_connect_engine::{check_server_identity, Connection, TlsError};
 
 pub mod certinfo_input;
+pub mod chain_input;
 pub mod options_input;
 pub mod peer;
 pub mod pfx_input;
 pub mod pki;
 pub mod prefixed;
 pub mod records;
+pub mod replay;
 pub mod server_bytes;
+pub mod tls13;
+pub mod universe;
 
 /// Asserts that an error has Node's shape: a code of capitals, digits and
 /// underscores (`ECONNRESET`, `ERR_SSL_WRONG_VERSION_NUMBER`,

@@ -11,6 +11,7 @@
 //! | `h` `s` `u` | host, servername, path (text) |
 //! | `P` | port (4 bytes big-endian) |
 //! | `a` `A` `d` | a `ca` entry: PEM text, PEM bytes, DER wrapped as a CERTIFICATE block |
+//! | `v` `V` `f` | a `crl` entry: PEM text, PEM bytes, DER wrapped as an X509 CRL block |
 //! | `c` `C` `e` | a `cert` entry, the same three ways |
 //! | `k` `K` | a `key` entry: PEM text, PEM bytes |
 //! | `D` `E` `R` `S` | a `key` entry from DER wrapped as PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY |
@@ -110,6 +111,18 @@ pub fn options(bytes: &[u8]) -> ConnectOptions {
                 .ca
                 .get_or_insert_with(Vec::new)
                 .push(pem_of("CERTIFICATE", value)),
+            b'v' => context
+                .crl
+                .get_or_insert_with(Vec::new)
+                .push(Pem::Text(text(value))),
+            b'V' => context
+                .crl
+                .get_or_insert_with(Vec::new)
+                .push(Pem::Bytes(value.to_vec())),
+            b'f' => context
+                .crl
+                .get_or_insert_with(Vec::new)
+                .push(pem_of("X509 CRL", value)),
             b'c' => credentials
                 .cert
                 .get_or_insert_with(Vec::new)
@@ -215,6 +228,13 @@ pub fn run(bytes: &[u8]) {
         let _ = fuzzing::certificates_in(pem.as_bytes());
     }
     let _ = Trust::from_ca(context.ca.as_deref());
+    if let Err(err) = Trust::new(
+        context.ca.as_deref(),
+        context.allow_partial_trust_chain.unwrap_or(false),
+        context.crl.as_deref(),
+    ) {
+        check_error(&err);
+    }
     if let Err(err) = SecureContext::new(context, &options.credentials) {
         check_error(&err);
     }

@@ -1,6 +1,7 @@
 //! The server side of a fuzzed connection: a real rustls server in memory whose
-//! chosen flight is mutated on its way to the client, and the two transports
-//! the engine's attached driver reads from (that server, or a fixed script).
+//! chosen flight is mutated on its way to the client (or, in `replay`, its
+//! flights recorded once and replayed), and the two transports the engine's
+//! attached driver reads from (such a server, or a fixed script).
 
 use std::io::Read;
 use std::sync::Arc;
@@ -105,6 +106,13 @@ impl Mutation {
     }
 }
 
+/// What the client talks to: it takes the client's bytes and answers with the
+/// server's next flight (empty when it has nothing to say).
+pub trait Server {
+    /// The server's answer to `from_client`.
+    fn exchange(&mut self, from_client: &[u8]) -> Vec<u8>;
+}
+
 /// A rustls server in memory that answers the client's bytes flight by flight.
 pub struct LivePeer {
     server: ServerConnection,
@@ -134,6 +142,12 @@ impl LivePeer {
     /// Takes the client's bytes and returns the server's next flight: after its
     /// handshake the server sends [`REPLY`] once, then close_notify.
     pub fn exchange(&mut self, from_client: &[u8]) -> Vec<u8> {
+        Server::exchange(self, from_client)
+    }
+}
+
+impl Server for LivePeer {
+    fn exchange(&mut self, from_client: &[u8]) -> Vec<u8> {
         if !self.failed && !from_client.is_empty() {
             self.take_in(from_client);
         }
@@ -162,7 +176,9 @@ impl LivePeer {
         }
         out
     }
+}
 
+impl LivePeer {
     fn take_in(&mut self, mut bytes: &[u8]) {
         // Bounded: each turn consumes bytes or stops.
         while !bytes.is_empty() {
@@ -184,11 +200,11 @@ impl LivePeer {
     }
 }
 
-/// The attached driver's transport over a [`LivePeer`]: what the client writes
+/// The attached driver's transport over a [`Server`]: what the client writes
 /// is handed over on its next read; a read the server has nothing for is the
 /// stream's end (a real peer would block forever).
 pub struct PeerTransport<'p> {
-    peer: &'p mut LivePeer,
+    peer: &'p mut dyn Server,
     to_server: Vec<u8>,
     inbox: Vec<u8>,
     chunk: usize,
@@ -200,7 +216,7 @@ const MAX_READS: usize = 64;
 
 impl<'p> PeerTransport<'p> {
     /// Reads give at most `chunk` bytes at a time.
-    pub fn new(peer: &'p mut LivePeer, chunk: usize) -> Self {
+    pub fn new(peer: &'p mut dyn Server, chunk: usize) -> Self {
         Self {
             peer,
             to_server: Vec::new(),

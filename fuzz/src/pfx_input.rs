@@ -20,6 +20,7 @@
 //! cargo-fuzz builds with `cfg(fuzzing)`, which keeps the engine's limits on
 //! key derivation low (`KdfLimits::PFX`), so no input is a slow unit.
 
+use test_pki::hostile::der_element;
 use tls_connect_engine::fuzzing::{self, Identity};
 use tls_connect_engine::{Credentials, KeyEntry, Pem, PfxEntry, TlsError};
 
@@ -59,9 +60,9 @@ pub fn wrap(auth_safe: &[u8]) -> Vec<u8> {
     const DATA: &[u8] = &[
         0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
     ];
-    let octets = der(0x04, &[auth_safe]);
-    let content_info = der(0x30, &[DATA, &der(0xa0, &[&octets])]);
-    der(0x30, &[&[0x02, 0x01, 0x03], &content_info])
+    let octets = der_element(0x04, &[auth_safe]);
+    let content_info = der_element(0x30, &[DATA, &der_element(0xa0, &[&octets])]);
+    der_element(0x30, &[&[0x02, 0x01, 0x03], &content_info])
 }
 
 /// The contents of a bundle's authSafe (for seeds): the `data` octets of its
@@ -93,25 +94,6 @@ fn split(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         (len, rest)
     };
     rest.split_at_checked(len)
-}
-
-fn der(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
-    let body = parts.concat();
-    let mut out = vec![tag];
-    if body.len() < 0x80 {
-        out.push(body.len() as u8);
-    } else {
-        let digits: Vec<u8> = body
-            .len()
-            .to_be_bytes()
-            .into_iter()
-            .skip_while(|&d| d == 0)
-            .collect();
-        out.push(0x80 | digits.len() as u8);
-        out.extend(digits);
-    }
-    out.extend(body);
-    out
 }
 
 /// Runs one input.

@@ -1,7 +1,10 @@
-//! One set of certificates per fuzzing process, made with `test_pki` (rcgen)
-//! on first use: a root CA, an intermediate, a server leaf for `localhost`
-//! issued by the intermediate, and a client leaf issued by the root; and the
-//! in-memory rustls servers that serve them.
+//! The certificates `server_bytes` serves and trusts, fixed and committed
+//! (`fuzz/pki/server/`, written by `examples/fixed_pki.rs`): a root CA, an
+//! intermediate, a server leaf for `localhost` issued by the intermediate, and
+//! a client leaf (Ed25519) issued by the root; and the in-memory rustls
+//! servers that serve them, whose randomness and key shares are fixed too
+//! (`tls_connect_engine::fuzzing::fixed_kx_groups`), so a handshake with the
+//! fixed client replays and its secrets can be computed.
 
 use std::sync::{Arc, LazyLock};
 
@@ -10,7 +13,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use rustls::{RootCertStore, ServerConfig, SupportedProtocolVersion};
-use test_pki::{Ca, LeafSpec};
+use tls_connect_engine::fuzzing::{fixed_kx_groups, fixed_random, Role};
 
 /// The process's certificates, DER and PEM.
 pub struct Pki {
@@ -30,26 +33,19 @@ pub struct Pki {
     pub client_key_pem: String,
 }
 
-/// The certificates, made once per process.
-pub static PKI: LazyLock<Pki> = LazyLock::new(make_pki);
-
-fn make_pki() -> Pki {
-    let root = Ca::new_root("tls-connect fuzz root");
-    let intermediate = root.issue_intermediate("tls-connect fuzz intermediate");
-    let leaf = intermediate.issue(&LeafSpec::server("localhost", &["localhost", "127.0.0.1"]));
-    let client = root.issue(&LeafSpec::client("fuzz client"));
+/// The certificates, read once per process.
+pub static PKI: LazyLock<Pki> = LazyLock::new(|| {
+    let root_der = include_bytes!("../pki/server/root.der").to_vec();
     Pki {
-        root_pem: root.cert_pem(),
-        root_der: root.cert_der(),
-        intermediate_der: intermediate.cert_der(),
-        leaf_der: leaf.cert_der,
-        leaf_key_der: pem::parse(&leaf.key_pem)
-            .expect("test_pki writes PEM")
-            .into_contents(),
-        client_pem: client.cert_pem,
-        client_key_pem: client.key_pem,
+        root_pem: pem::encode(&pem::Pem::new("CERTIFICATE", root_der.clone())),
+        root_der,
+        intermediate_der: include_bytes!("../pki/server/intermediate.der").to_vec(),
+        leaf_der: include_bytes!("../pki/server/leaf.der").to_vec(),
+        leaf_key_der: include_bytes!("../pki/server/leaf.key.der").to_vec(),
+        client_pem: include_str!("../pki/server/client.pem").to_owned(),
+        client_key_pem: include_str!("../pki/server/client.key.pem").to_owned(),
     }
-}
+});
 
 /// What the in-memory server does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +56,19 @@ pub struct ServerShape {
     pub client_auth: bool,
 }
 
+/// The server's crypto provider: ring's, with fixed randomness and key shares.
+fn server_provider() -> Arc<CryptoProvider> {
+    let ring = rustls::crypto::ring::default_provider();
+    Arc::new(CryptoProvider {
+        kx_groups: fixed_kx_groups(Role::Server, &ring.kx_groups),
+        secure_random: fixed_random(Role::Server),
+        ..ring
+    })
+}
+
 /// A rustls server config serving `chain` with the leaf's real key.
 pub fn server_config(shape: ServerShape, chain: Vec<Vec<u8>>) -> Arc<ServerConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = server_provider();
     let versions: &[&SupportedProtocolVersion] = if shape.tls12 {
         &[&rustls::version::TLS12]
     } else {
@@ -103,16 +109,21 @@ pub fn real_chain() -> Vec<Vec<u8>> {
     vec![PKI.leaf_der.clone(), PKI.intermediate_der.clone()]
 }
 
-fn certified_key(chain: Vec<Vec<u8>>) -> Arc<CertifiedKey> {
+/// The server leaf's signing key.
+pub fn leaf_key() -> Arc<dyn rustls::sign::SigningKey> {
     static KEY: LazyLock<Arc<dyn rustls::sign::SigningKey>> = LazyLock::new(|| {
         let der = PrivateKeyDer::try_from(PKI.leaf_key_der.clone()).expect("pkcs8");
         rustls::crypto::ring::sign::any_supported_type(&der).expect("signing key")
     });
+    KEY.clone()
+}
+
+fn certified_key(chain: Vec<Vec<u8>>) -> Arc<CertifiedKey> {
     // Not `CertifiedKey::from_der`: that checks the chain against the key, and a
     // hostile server sends whatever it likes.
     Arc::new(CertifiedKey::new(
         chain.into_iter().map(CertificateDer::from).collect(),
-        KEY.clone(),
+        leaf_key(),
     ))
 }
 

@@ -5,11 +5,16 @@
 pub const MAX_ITEMS: usize = 8;
 
 /// Splits a list; a length past the end takes what is left.
-pub fn split(mut data: &[u8]) -> Vec<Vec<u8>> {
+pub fn split(data: &[u8]) -> Vec<Vec<u8>> {
+    split_at_most(data, MAX_ITEMS)
+}
+
+/// Splits a list into at most `max` items.
+pub fn split_at_most(mut data: &[u8], max: usize) -> Vec<Vec<u8>> {
     let mut items = Vec::new();
-    // Bounded: at most MAX_ITEMS turns, each consuming input.
+    // Bounded: at most `max` turns, each consuming input.
     while let [l0, l1, body @ ..] = data {
-        if items.len() >= MAX_ITEMS {
+        if items.len() >= max {
             break;
         }
         let len = usize::from(u16::from_be_bytes([*l0, *l1])).min(body.len());

@@ -2,11 +2,21 @@
 //! handshake and after it, must end in data or in a Node error, never a panic;
 //! and nothing the client wrote may reach a server it refused.
 //!
+//! The client is the fixed one (`tls_connect_engine::fuzzing::deterministic_context`:
+//! its randomness and key shares are the same every time), under one of four
+//! secure contexts made once per process; the certificates are fixed too
+//! (`fuzz/pki/server/`). So its ClientHello never changes, and no input pays
+//! for a server's cryptography: a splice replays the flights a real server
+//! sent it once ([`crate::replay`]), and a TLS 1.3 chain is served in a flight
+//! the harness builds with the handshake's known secrets, signed by the real
+//! leaf key. What the client sent is decrypted again to check what a server
+//! would have received.
+//!
 //! An input is an 8-byte header, then data:
 //!
 //! | byte | meaning |
 //! |---|---|
-//! | 0 | mode: 0 direct (the data is all the server sends), 1 splice (a real rustls server's flight is mutated), 2 chain (a real server sends a certificate chain built from the data) |
+//! | 0 | mode: 0 direct (the data is all the server sends), 1 splice (a recorded rustls server's flight is mutated), 2 chain (a server sends a certificate chain built from the data: TLS 1.3 in a flight the harness builds, TLS 1.2 from a real rustls server) |
 //! | 1 | bits: 0 TLS 1.2 server, 1 server asks for a client certificate, 2 client trusts nothing and does not reject, 3 client offers ALPN, 4 client has a certificate, 5 client sends SNI, 6 client writes before the handshake, 7 attached driver instead of sans-IO |
 //! | 2 | bits 0-3: the server flight to mutate (splice); bit 7: allowHalfOpen |
 //! | 3 | splice: the operation ([`Mutation::apply`]); chain: bit 0 append the real intermediate, bit 1 leave out the real leaf |
@@ -14,16 +24,17 @@
 //! | 6 | bytes per read (0: all at once) |
 //! | 7 | splice: content type of an inserted record; chain: how many data bytes patch the real leaf |
 
-use std::sync::Arc;
+use std::sync::LazyLock;
 
-use rustls::ServerConfig;
+use tls_connect_engine::fuzzing::deterministic_context;
 use tls_connect_engine::{
     AlpnProtocols, Attached, ConnectOptions, Connection, ConnectionOptions, ContextOptions,
-    Credentials, Fed, KeyEntry, Pem, TargetOptions, TlsError, Transport,
+    Credentials, Fed, KeyEntry, Pem, SecureContext, TargetOptions, TlsError, Transport,
 };
 
-use crate::peer::{LivePeer, Mutation, PeerTransport, ScriptTransport};
+use crate::peer::{LivePeer, Mutation, PeerTransport, ScriptTransport, Server};
 use crate::pki::{self, ServerShape, PKI};
+use crate::replay::{self, BuiltPeer, ReplayPeer};
 use crate::{check_error, exercise, prefixed};
 
 /// Length of the header.
@@ -224,6 +235,31 @@ impl Input {
         chain
     }
 
+    /// The connection, under the secure context its flags choose.
+    fn connection(&self) -> Connection {
+        let index =
+            usize::from(self.has(flags::UNTRUSTED)) + 2 * usize::from(self.has(flags::CLIENT_CERT));
+        Connection::with_secure_context(&self.client_options(), &CONTEXTS[index])
+            .expect("the harness's own options are valid")
+    }
+
+    /// The recorded clean handshake for this input's server shape and client.
+    fn recording(&self) -> std::sync::Arc<replay::Recording> {
+        let key = replay::Key {
+            tls12: self.has(flags::TLS12),
+            client_auth: self.has(flags::CLIENT_AUTH),
+            alpn: self.has(flags::ALPN),
+            sni: self.has(flags::SNI),
+            client_cert: self.has(flags::CLIENT_CERT),
+        };
+        // The recording's client trusts the root and writes nothing early.
+        let mut clean = self.clone();
+        clean.flags &= !(flags::UNTRUSTED | flags::EARLY_WRITE | flags::ATTACHED);
+        let context = &CONTEXTS[2 * usize::from(key.client_cert)];
+        let config = pki::real_server_config(self.server_shape());
+        replay::recording(key, &clean.client_options(), context, config)
+    }
+
     fn mutation(&self) -> Option<Mutation> {
         (self.mode == Mode::Splice).then(|| Mutation {
             stage: usize::from(self.stage),
@@ -242,27 +278,63 @@ pub struct Outcome {
     pub secure: bool,
     /// `socket.authorized` at 'secureConnect'.
     pub authorized: bool,
-    /// The plaintext a live server received (none in direct mode).
+    /// The plaintext a server received: what a live server read, or what the
+    /// client's TLS 1.3 records to a replayed or built server decrypt to (none
+    /// in direct mode).
     pub server_received: Vec<u8>,
+    /// The client sent an application-data record (TLS 1.2, where their type
+    /// is in the clear, to a replayed server).
+    pub client_sent_data: bool,
 }
+
+/// The four secure contexts, made once: trusting the fixed root or not, with
+/// the client certificate or not.
+static CONTEXTS: LazyLock<Vec<SecureContext>> = LazyLock::new(|| {
+    (0..4u8)
+        .map(|bits| {
+            let mut input = Input::new(Mode::Direct, Vec::new());
+            input.flags = (bits & 1) * flags::UNTRUSTED + (bits >> 1) * flags::CLIENT_CERT;
+            deterministic_context(&input.client_options()).expect("the harness's own options")
+        })
+        .collect()
+});
 
 /// Runs one input; `None` when it is shorter than the header.
 pub fn run(bytes: &[u8]) -> Option<Outcome> {
     let input = Input::parse(bytes)?;
-    let options = input.client_options();
-    let mut conn = Connection::new(&options).expect("the harness's own options are valid");
+    let mut conn = input.connection();
     if input.has(flags::EARLY_WRITE) {
         conn.write(b"early").expect("a new connection takes writes");
     }
     Some(match input.mode {
         Mode::Direct => direct(&input, conn),
-        Mode::Splice => live(&input, conn, pki::real_server_config(input.server_shape())),
-        Mode::Chain => live(
-            &input,
-            conn,
-            pki::server_config(input.server_shape(), input.chain()),
-        ),
+        Mode::Splice => {
+            let mut peer = ReplayPeer::new(input.recording(), input.mutation());
+            let mut outcome = serve(&input, conn, &mut peer);
+            outcome.read_back(&peer.sent, peer.recording().tls13.as_ref(), None);
+            outcome
+        }
+        Mode::Chain => chain_mode(&input, conn),
     })
+}
+
+/// A chain from the data: TLS 1.3 in a built flight, TLS 1.2 from a real server.
+fn chain_mode(input: &Input, conn: Connection) -> Outcome {
+    let chain = input.chain();
+    if !input.has(flags::TLS12) {
+        let recording = input.recording();
+        let session = recording.tls13.as_ref().expect("a TLS 1.3 recording");
+        if let Some(mut peer) = BuiltPeer::new(session, &chain) {
+            let mut outcome = serve(input, conn, &mut peer);
+            outcome.read_back(&peer.sent, Some(session), Some(&peer.transcript));
+            return outcome;
+        }
+    }
+    let mut peer = LivePeer::new(pki::server_config(input.server_shape(), chain), None);
+    let mut outcome = serve(input, conn, &mut peer);
+    outcome.server_received = std::mem::take(&mut peer.received);
+    outcome.check_refused();
+    outcome
 }
 
 /// The data is every byte the server sends, then the stream ends.
@@ -287,29 +359,47 @@ fn direct(input: &Input, mut conn: Connection) -> Outcome {
     outcome
 }
 
-/// A real server, maybe with a mutated flight, maybe sending a made-up chain.
-fn live(input: &Input, conn: Connection, config: Arc<ServerConfig>) -> Outcome {
-    let mut peer = LivePeer::new(config, input.mutation());
-    let mut outcome = if input.has(flags::ATTACHED) {
-        let transport = PeerTransport::new(&mut peer, input.chunk_size());
+/// The connection against a server, by the driver the input chooses.
+fn serve(input: &Input, conn: Connection, peer: &mut dyn Server) -> Outcome {
+    if input.has(flags::ATTACHED) {
+        let transport = PeerTransport::new(peer, input.chunk_size());
         drive_attached(Attached::connect(conn, transport))
     } else {
-        pump(input, conn, &mut peer)
-    };
-    // Nothing the client wrote may reach a server before the certificate decision
-    // lets it through.
-    if !outcome.secure {
-        assert!(
-            peer.received.is_empty(),
-            "a refused server received {:?}",
-            peer.received
-        );
+        pump(input, conn, peer)
     }
-    outcome.server_received = std::mem::take(&mut peer.received);
-    outcome
 }
 
 impl Outcome {
+    /// What the client sent to a replayed or built server (after its first
+    /// flight), read back: TLS 1.3 records decrypted with the handshake's
+    /// secrets (`transcript`: the built one, or the recorded one when `None`),
+    /// TLS 1.2 records by their type.
+    fn read_back(
+        &mut self,
+        sent: &[u8],
+        session: Option<&replay::Tls13Session>,
+        transcript: Option<&[u8]>,
+    ) {
+        match session {
+            Some(session) => self.server_received = session.client_data(transcript, sent),
+            None => self.client_sent_data = replay::tls12_sent_data(sent),
+        }
+        self.check_refused();
+    }
+
+    /// Nothing the client wrote may reach a server before the certificate
+    /// decision lets it through.
+    fn check_refused(&self) {
+        if !self.secure {
+            assert!(
+                self.server_received.is_empty() && !self.client_sent_data,
+                "a refused server received {:?} (TLS 1.2 data records: {})",
+                self.server_received,
+                self.client_sent_data
+            );
+        }
+    }
+
     /// Notes 'secureConnect' and checks the verdict when it happens.
     fn saw(&mut self, fed: &Fed, conn: &Connection) {
         if fed.secure_connect {
@@ -320,8 +410,8 @@ impl Outcome {
     }
 }
 
-/// The sans-IO connection against the live server: a write once secure.
-fn pump(input: &Input, mut conn: Connection, peer: &mut LivePeer) -> Outcome {
+/// The sans-IO connection against the server: a write once secure.
+fn pump(input: &Input, mut conn: Connection, peer: &mut dyn Server) -> Outcome {
     let mut outcome = Outcome::default();
     // Bounded: a handshake, a reply and a close take fewer rounds than this.
     'rounds: for _ in 0..16 {
@@ -347,7 +437,7 @@ fn pump(input: &Input, mut conn: Connection, peer: &mut LivePeer) -> Outcome {
     if !conn.is_destroyed() {
         let _ = feed_end(&mut conn);
     }
-    check_authorized_leaf(&conn);
+    // The leaf was checked at 'secureConnect' (`Outcome::saw`).
     exercise(&mut conn);
     outcome
 }
@@ -364,7 +454,7 @@ fn drive_attached<T: Transport>(connected: Result<Attached<T>, TlsError>) -> Out
     let outcome = Outcome {
         secure: true,
         authorized: attached.connection().authorized(),
-        server_received: Vec::new(),
+        ..Outcome::default()
     };
     check_authorized_leaf(attached.connection());
     if let Err(err) = attached.write(b"ping") {
@@ -434,6 +524,26 @@ mod tests {
             assert!(outcome.secure && outcome.authorized, "flags {bits:#010b}");
             // What was written before the handshake goes first, once verified.
             assert_eq!(outcome.server_received, b"earlyping", "flags {bits:#010b}");
+        }
+    }
+
+    /// A replayed server, unmutated (XOR with nothing), is as good as the
+    /// real one: the fixed client sends the same bytes every time.
+    #[test]
+    fn clean_replays_are_verified_in_every_shape_and_driver() {
+        for bits in 0..64u8 {
+            let bits =
+                (bits & 3) | (bits & 4) << 2 | (bits & 8) << 4 | (bits & 16) >> 1 | (bits & 32);
+            let mut input = Input::new(Mode::Splice, Vec::new());
+            input.flags = bits | flags::EARLY_WRITE;
+            input.op = 1;
+            let outcome = run(&input.encode()).expect("a whole header");
+            assert!(outcome.secure && outcome.authorized, "flags {bits:#010b}");
+            if bits & flags::TLS12 == 0 {
+                assert_eq!(outcome.server_received, b"earlyping", "flags {bits:#010b}");
+            } else {
+                assert!(outcome.client_sent_data, "flags {bits:#010b}");
+            }
         }
     }
 

@@ -34,6 +34,11 @@ fn certinfo_seeds_replay() {
 }
 
 #[test]
+fn chain_seeds_replay() {
+    replay("chain", tls_connect_fuzz::chain_input::run);
+}
+
+#[test]
 fn pfx_seeds_replay() {
     replay("pfx", tls_connect_fuzz::pfx_input::run);
 }

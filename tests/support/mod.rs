@@ -10,6 +10,7 @@ pub mod drive;
 pub mod faulty;
 pub mod http;
 pub mod matrix;
+pub mod node26;
 pub mod oracle;
 pub mod peers;
 pub mod scenarios;

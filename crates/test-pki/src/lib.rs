@@ -10,9 +10,12 @@
 //!   checked against.
 //! - [`require`]: whether a tool a test needs is on PATH; tests skip, with a
 //!   message, when it is not.
+//! - [`hostile`]: what a hostile server sends to make a client work: padding
+//!   certificates, name-constraint floods, same-name and long chains.
 
 #![deny(missing_docs, unreachable_pub)]
 
+pub mod hostile;
 pub mod node;
 mod openssl_pki;
 mod rcgen_pki;

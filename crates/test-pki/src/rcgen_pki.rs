@@ -164,8 +164,15 @@ fn new_leaf(
 impl Ca {
     /// A new self-signed root CA, valid from a day ago for a year.
     pub fn new_root(common_name: &str) -> Self {
-        let issuer = CertifiedIssuer::self_signed(ca_params(common_name), new_key())
-            .expect("root CA certificate");
+        Self::new_root_with(common_name, |_| {})
+    }
+
+    /// A new self-signed root CA, its parameters changed by `adjust` first
+    /// (name constraints, say).
+    pub fn new_root_with(common_name: &str, adjust: impl FnOnce(&mut CertificateParams)) -> Self {
+        let mut params = ca_params(common_name);
+        adjust(&mut params);
+        let issuer = CertifiedIssuer::self_signed(params, new_key()).expect("root CA certificate");
         Self { issuer }
     }
 

@@ -294,7 +294,7 @@ impl Connection {
 
     fn fail_io(&mut self, err: &std::io::Error) -> TlsError {
         self.phase = Phase::Destroyed;
-        TlsError::new("ERR_SSL_PROTOCOL_ERROR", err.to_string())
+        alert::from_read_error(err)
     }
 
     /// Processes what rustls has buffered, makes the certificate decision when the

@@ -455,3 +455,110 @@ fn failed_handshake_is_never_authorized() {
     assert_eq!(client.feed_end().unwrap_err().code, "ECONNRESET");
     assert!(!client.authorized());
 }
+
+/// A server whose certificate message (the handshake message's body) is
+/// exactly `body` bytes long: its leaf for localhost, then a padding
+/// certificate that makes up the length. TLS 1.3 frames each certificate with
+/// three length bytes and two of extensions, after a context byte and the
+/// list's three; TLS 1.2 with three, after the list's three.
+fn server_with_certificate_message(body: usize, tls13: bool) -> Pki {
+    let ca = test_pki::Ca::new_root("tls-connect message-size CA");
+    let leaf = ca.issue(&test_pki::LeafSpec::server("localhost", &["localhost"]));
+    let framing = if tls13 {
+        1 + 3 + 2 * (3 + 2)
+    } else {
+        3 + 2 * 3
+    };
+    let padding = test_pki::hostile::padding_certificate(body - framing - leaf.cert_der.len());
+    let version = if tls13 {
+        &rustls::version::TLS13
+    } else {
+        &rustls::version::TLS12
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[version])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![
+                CertificateDer::from(leaf.cert_der),
+                CertificateDer::from(padding),
+            ],
+            PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap(),
+        )
+        .unwrap();
+    Pki {
+        ca_pem: ca.cert_pem(),
+        server: Arc::new(server),
+    }
+}
+
+/// Node's code and OpenSSL's text for a handshake message over the limit.
+fn assert_excessive(err: &TlsError, what: &str) {
+    assert_eq!(
+        (err.code.as_str(), err.message.as_str()),
+        (
+            "ERR_SSL_EXCESSIVE_MESSAGE_SIZE",
+            "error:0A000098:SSL routines::excessive message size"
+        ),
+        "{what}"
+    );
+}
+
+/// rustls joins a handshake message in a 64 KiB buffer that also holds the
+/// framing of the records carrying it: served in full records, a certificate
+/// message of 65,000 bytes is taken; one over 65,535 bytes never is, and
+/// between the two it depends on the framing. A refused one is Node's
+/// `ERR_SSL_EXCESSIVE_MESSAGE_SIZE`, as OpenSSL refuses a certificate message
+/// over its own limit (102,400 bytes: Node takes messages between the two,
+/// see README's "Hostile peers and bad input").
+#[test]
+fn certificate_messages_are_taken_up_to_rustls_cap() {
+    for tls13 in [true, false] {
+        let pki = server_with_certificate_message(65_000, tls13);
+        let (client, fed, _, _) = connect_with(&pki, ConnectionOptions::default());
+        assert!(
+            fed.unwrap().secure_connect,
+            "65,000 bytes, TLS 1.3: {tls13}"
+        );
+        assert!(client.authorized());
+
+        for body in [65_400, 65_535] {
+            let pki = server_with_certificate_message(body, tls13);
+            if let (_, Err(err), _, _) = connect_with(&pki, ConnectionOptions::default()) {
+                assert_excessive(&err, &format!("{body} bytes, TLS 1.3: {tls13}"));
+            }
+        }
+        let pki = server_with_certificate_message(65_536, tls13);
+        let (_, fed, _, _) = connect_with(&pki, ConnectionOptions::default());
+        let err = fed.expect_err("65,536 bytes");
+        assert_excessive(&err, &format!("65,536 bytes, TLS 1.3: {tls13}"));
+    }
+}
+
+/// Fed a byte at a time or in one piece, a 65,000-byte message fits.
+#[test]
+fn a_large_certificate_message_fits_however_it_is_fed() {
+    let pki = server_with_certificate_message(65_000, true);
+    for piece in [1, 5, 4096, usize::MAX] {
+        let mut client = Connection::new(&localhost(&pki)).unwrap();
+        let mut server = ServerConnection::new(pki.server.clone()).unwrap();
+        let mut secure = false;
+        for _ in 0..8 {
+            let to_server = client.take_outgoing();
+            if !to_server.is_empty() {
+                server.read_tls(&mut &to_server[..]).unwrap();
+                server.process_new_packets().unwrap();
+            }
+            let mut to_client = Vec::new();
+            while server.wants_write() {
+                server.write_tls(&mut to_client).unwrap();
+            }
+            for chunk in to_client.chunks(piece.min(to_client.len().max(1))) {
+                secure |= client.feed(chunk).unwrap().secure_connect;
+            }
+        }
+        assert!(secure, "fed {piece} bytes at a time");
+    }
+}

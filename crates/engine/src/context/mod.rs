@@ -36,6 +36,26 @@ impl SecureContext {
     /// credentials, with Node's defaults and checks. What each connection has
     /// of its own (SNI, ALPN, sessions) is added when it starts.
     pub fn new(options: &ContextOptions, credentials: &Credentials) -> Result<Self, TlsError> {
+        Self::build(options, credentials, |provider| provider)
+    }
+
+    /// A context whose crypto provider `adjust` changes once Node's options
+    /// have shaped it: the fuzz targets' fixed randomness and key shares
+    /// (`fuzzing::deterministic_context`).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn with_provider(
+        options: &ContextOptions,
+        credentials: &Credentials,
+        adjust: impl FnOnce(CryptoProvider) -> CryptoProvider,
+    ) -> Result<Self, TlsError> {
+        Self::build(options, credentials, adjust)
+    }
+
+    fn build(
+        options: &ContextOptions,
+        credentials: &Credentials,
+        adjust: impl FnOnce(CryptoProvider) -> CryptoProvider,
+    ) -> Result<Self, TlsError> {
         // Node's order: versions (with secureProtocol and secureOptions), then
         // ciphers, sigalgs and ecdhCurve; "no protocols" only when connecting.
         let versions = version_range(options)?;
@@ -46,12 +66,12 @@ impl SecureContext {
         )?);
         let schemes = offered_schemes(options.sigalgs.as_deref())?;
         let kx_groups = kx_groups(options.ecdh_curve.as_deref(), &base.kx_groups)?;
-        let provider = Arc::new(CryptoProvider {
+        let provider = Arc::new(adjust(CryptoProvider {
             cipher_suites,
             kx_groups,
             signature_verification_algorithms: signatures::ALGORITHMS,
             ..base
-        });
+        }));
         if versions.is_empty() {
             return Err(no_protocols_available());
         }

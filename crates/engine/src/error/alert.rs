@@ -64,6 +64,14 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
         Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
             TlsError::ssl(0xC6, "packet length too long")
         }
+        // A handshake message over rustls's cap of 65,535 bytes (a server's
+        // certificate message, in practice): refused as OpenSSL refuses one
+        // over its limit (102,400 bytes for a certificate message). rustls's cap
+        // is fixed, so messages between the two are refused here, not in Node
+        // (README, "Hostile peers and bad input").
+        Error::InvalidMessage(
+            InvalidMessage::HandshakePayloadTooLarge | InvalidMessage::CertificatePayloadTooLarge,
+        ) => excessive_message_size(),
         Error::InvalidMessage(_) => TlsError::ssl(0x9F, "bad record type"),
         Error::DecryptError => TlsError::ssl(0x119, "decryption failed or bad record mac"),
         Error::NoApplicationProtocol => TlsError::ssl(0x460, "tlsv1 alert no application protocol"),
@@ -81,6 +89,21 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
         Error::InvalidCertificate(_) => verify_failed(),
         other => TlsError::new("ERR_SSL_PROTOCOL_ERROR", format!("TLS failure: {other}")),
     }
+}
+
+/// Node's error for a failure of rustls's `read_tls`. rustls refuses to buffer
+/// more than 64 KiB while it joins a handshake message (the message and the
+/// framing of its records): that is a message too large, as OpenSSL names it.
+pub(crate) fn from_read_error(err: &std::io::Error) -> TlsError {
+    if err.kind() == std::io::ErrorKind::InvalidData && err.to_string() == "message buffer full" {
+        return excessive_message_size();
+    }
+    TlsError::new("ERR_SSL_PROTOCOL_ERROR", err.to_string())
+}
+
+/// OpenSSL's error for a handshake message over its limit.
+fn excessive_message_size() -> TlsError {
+    TlsError::ssl(0x98, "excessive message size")
 }
 
 /// OpenSSL's error for a certificate refused during the handshake.
@@ -155,6 +178,18 @@ mod tests {
             &err,
             "ERR_SSL_PACKET_LENGTH_TOO_LONG",
             "error:0A0000C6:SSL routines::packet length too long",
+        );
+    }
+
+    #[test]
+    fn oversized_handshake_messages_are_excessive() {
+        let err = from_rustls(&Error::InvalidMessage(
+            InvalidMessage::HandshakePayloadTooLarge,
+        ));
+        assert_openssl(
+            &err,
+            "ERR_SSL_EXCESSIVE_MESSAGE_SIZE",
+            "error:0A000098:SSL routines::excessive message size",
         );
     }
 

@@ -32,6 +32,7 @@ const X509_ERRORS: &[(&str, &str, bool)] = &[
     ("UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "unable to get local issuer certificate", true),
     ("UNABLE_TO_VERIFY_LEAF_SIGNATURE", "unable to verify the first certificate", true),
     ("UNHANDLED_CRITICAL_EXTENSION", "unhandled critical extension", false),
+    ("UNSPECIFIED", "unspecified certificate verification error", true),
 ];
 
 /// An OpenSSL verification failure (`X509_V_ERR_<name>`) as Node reports it:

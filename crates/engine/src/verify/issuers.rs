@@ -29,8 +29,11 @@ impl TrustStore {
             if subject == issuer {
                 break;
             }
+            // The name read from the headers first, then confirmed by a full parse:
+            // the default roots are about 150 certificates.
             let next = store.iter().find(|candidate| {
-                names(candidate).is_some_and(|(candidate_subject, _)| candidate_subject == issuer)
+                super::names::names(candidate).is_some_and(|names| names.subject == issuer)
+                    && names(candidate).is_some_and(|(subject, _)| subject == issuer)
             });
             let Some(next) = next else { break };
             let seen = chain.iter().any(|c| c.as_ref() == *next)

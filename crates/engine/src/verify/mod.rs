@@ -6,6 +6,8 @@
 //! decides. Nothing the caller wrote is released before that decision.
 //!
 //! - [`trust`]: the trust store Node's options make;
+//! - [`bounds`]: the work any chain may cost, whatever a server sends;
+//! - [`names`]: names read from a certificate's headers alone;
 //! - [`verifier`] and [`v1_signatures`]: the handshake's verifier;
 //! - [`openssl_chain`]: OpenSSL's own chain building, for where webpki's
 //!   verdict may not be OpenSSL's;
@@ -14,9 +16,11 @@
 //! - [`issuers`]: the issuers `getPeerCertificate(true)` adds;
 //! - [`roots`]: the default roots.
 
+mod bounds;
 mod codes;
 pub(crate) mod identity;
 mod issuers;
+mod names;
 mod openssl_chain;
 pub(crate) mod roots;
 #[cfg(test)]
@@ -41,7 +45,11 @@ use weak_digests::is_weak_digest;
 /// Judges the server's chain (leaf first) against the trust store at `now`,
 /// naming a failure with the OpenSSL code Node would report. webpki judges
 /// first; only when its refusal may not be OpenSSL's is the chain judged again
-/// as OpenSSL would ([`openssl_chain`]), so a chain webpki accepts costs nothing more.
+/// as OpenSSL would ([`openssl_chain`]), so a chain webpki accepts costs nothing
+/// more (unless it carries name constraints: then OpenSSL's guard on their cost
+/// is applied too). The work is bounded whatever the server sends
+/// ([`bounds`]): a chain shaped to make webpki's path search explode is judged
+/// by the OpenSSL model alone, which builds one path as OpenSSL does.
 pub(crate) fn verify_chain(
     trust: &TrustStore,
     algorithms: &WebPkiSupportedAlgorithms,
@@ -51,41 +59,218 @@ pub(crate) fn verify_chain(
     let Some((leaf, served)) = chain.split_first() else {
         return Err(openssl_error("UNABLE_TO_VERIFY_LEAF_SIGNATURE"));
     };
-    let failure = match webpki::EndEntityCert::try_from(leaf) {
-        Ok(end_entity) => match webpki_verdict(trust, algorithms, &end_entity, served, now) {
-            Ok(()) => return Ok(()),
-            Err(err) => err,
-        },
-        Err(webpki::Error::UnsupportedCertVersion) => webpki::Error::UnsupportedCertVersion,
-        Err(_) => return Err(openssl_error("CERT_SIGNATURE_FAILURE")),
+    let served = bounds::considered(served);
+    let failure = if bounds::webpki_may_explode(served) {
+        None
+    } else {
+        match webpki::EndEntityCert::try_from(leaf) {
+            Ok(end_entity) => {
+                match webpki_verdict(trust, algorithms, (leaf.as_ref(), &end_entity), served, now) {
+                    Ok(WebpkiVerdict::Trusted) => return Ok(()),
+                    Ok(WebpkiVerdict::NameChecksTooCostly) => {
+                        return Err(openssl_error(bounds::NAME_CHECKS_TOO_COSTLY))
+                    }
+                    Err(err) => Some(err),
+                }
+            }
+            Err(webpki::Error::UnsupportedCertVersion) => {
+                Some(webpki::Error::UnsupportedCertVersion)
+            }
+            // webpki reads no certificate over 64 KiB; OpenSSL does.
+            Err(_) if bounds::too_long_for_webpki(leaf) => None,
+            Err(_) => return Err(openssl_error("CERT_SIGNATURE_FAILURE")),
+        }
     };
-    if !openssl_may_differ(&failure) {
-        return Err(openssl_error(openssl_code(&failure, chain)));
+    if let Some(failure) = &failure {
+        if !openssl_may_differ(failure) {
+            return Err(openssl_error(openssl_code(failure, chain)));
+        }
     }
-    let inputs = openssl_chain::Inputs {
-        served: chain,
+    match model_verdict(trust, algorithms, leaf, served, now) {
+        openssl_chain::Judgement::Trusted => Ok(()),
+        openssl_chain::Judgement::Refused(code) => Err(openssl_error(code)),
+        // webpki spent its budget on name constraints: refused as OpenSSL
+        // refuses a name check it will not pay for.
+        openssl_chain::Judgement::Unsure
+            if matches!(
+                failure,
+                Some(webpki::Error::MaximumNameConstraintComparisonsExceeded)
+            ) =>
+        {
+            Err(openssl_error(bounds::NAME_CHECKS_TOO_COSTLY))
+        }
+        openssl_chain::Judgement::Unsure => Err(openssl_error("CERT_UNTRUSTED")),
+    }
+}
+
+/// The OpenSSL model's verdict on the leaf and the intermediates considered.
+fn model_verdict(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    leaf: &CertificateDer<'_>,
+    served: &[CertificateDer<'_>],
+    now: UnixTime,
+) -> openssl_chain::Judgement {
+    with_model_inputs(trust, algorithms, leaf, served, now, |inputs| {
+        openssl_chain::judge_with_path(inputs).0
+    })
+}
+
+/// Runs `judge` on the model's inputs: the leaf, then the considered
+/// intermediates, and what the trust store holds.
+fn with_model_inputs<R>(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    leaf: &CertificateDer<'_>,
+    served: &[CertificateDer<'_>],
+    now: UnixTime,
+    judge: impl FnOnce(&openssl_chain::Inputs<'_>) -> R,
+) -> R {
+    let mut considered = Vec::with_capacity(served.len() + 1);
+    considered.push(CertificateDer::from(leaf.as_ref()));
+    considered.extend(served.iter().map(|der| CertificateDer::from(der.as_ref())));
+    judge(&openssl_chain::Inputs {
+        served: &considered,
         trusted: trust.trusted(),
         partial: trust.partial,
         crls: &trust.crl_ders,
         algorithms,
         now: i64::try_from(now.as_secs()).unwrap_or(i64::MAX),
-    };
-    match openssl_chain::judge(&inputs) {
-        openssl_chain::Judgement::Trusted => Ok(()),
-        openssl_chain::Judgement::Refused(code) => Err(openssl_error(code)),
-        openssl_chain::Judgement::Unsure => Err(openssl_error("CERT_UNTRUSTED")),
-    }
+    })
 }
 
-/// webpki's verdict on the chain: the anchors, the server's intermediates and
-/// the issuers from `ca` that are not anchors.
-fn webpki_verdict(
+/// What each judge of [`verify_chain`] says of a chain when asked separately,
+/// for the fuzz targets' differential check.
+#[cfg(feature = "fuzzing")]
+pub(crate) struct Judges {
+    /// webpki's verdict and, when it accepts, its path (leaf, intermediates,
+    /// then the trusted certificate its anchor came from, when one of `ca` or
+    /// the default roots has that subject and key). `None` where
+    /// `verify_chain` does not ask webpki, because of its bounds. A path
+    /// OpenSSL's guard on name constraints refuses counts as accepted here.
+    pub(crate) webpki: Option<Result<Vec<Vec<u8>>, webpki::Error>>,
+    /// The OpenSSL model's verdict, and the chain it built (leaf first).
+    pub(crate) model: (Result<(), Option<&'static str>>, Vec<Vec<u8>>),
+}
+
+/// Both judges of [`verify_chain`], each asked on its own; `None` for an empty chain.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn judges(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    chain: &[CertificateDer<'_>],
+    now: UnixTime,
+) -> Option<Judges> {
+    let (leaf, served) = chain.split_first()?;
+    let served = bounds::considered(served);
+    let webpki = (!bounds::webpki_may_explode(served)).then(|| {
+        let end_entity = webpki::EndEntityCert::try_from(leaf)?;
+        webpki_path(trust, algorithms, &end_entity, served, now)
+    });
+    let (judgement, path) = with_model_inputs(trust, algorithms, leaf, served, now, |inputs| {
+        let (judgement, path) = openssl_chain::judge_with_path(inputs);
+        (
+            judgement,
+            path.into_iter().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+        )
+    });
+    let model = match judgement {
+        openssl_chain::Judgement::Trusted => Ok(()),
+        openssl_chain::Judgement::Refused(code) => Err(Some(code)),
+        openssl_chain::Judgement::Unsure => Err(None),
+    };
+    Some(Judges {
+        webpki,
+        model: (model, path),
+    })
+}
+
+/// webpki's path for the fuzz targets, as [`Judges::webpki`] gives it.
+#[cfg(feature = "fuzzing")]
+fn webpki_path(
     trust: &TrustStore,
     algorithms: &WebPkiSupportedAlgorithms,
     end_entity: &webpki::EndEntityCert<'_>,
     served: &[CertificateDer<'_>],
     now: UnixTime,
-) -> Result<(), webpki::Error> {
+) -> Result<Vec<Vec<u8>>, webpki::Error> {
+    with_webpki_path(trust, algorithms, end_entity, served, now, |path| {
+        let mut ders = vec![path.end_entity().der().to_vec()];
+        ders.extend(
+            path.intermediate_certificates()
+                .map(|cert| cert.der().to_vec()),
+        );
+        let anchor = path.anchor();
+        let anchor_der = trust.trusted().iter().find(|der| {
+            webpki::anchor_from_trusted_cert(der).is_ok_and(|found| {
+                found.subject == anchor.subject
+                    && found.subject_public_key_info == anchor.subject_public_key_info
+            })
+        });
+        ders.extend(anchor_der.map(|der| der.to_vec()));
+        ders
+    })
+}
+
+/// A certificate's issuer and subject names (whole DER elements), read from
+/// its headers.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn issuer_and_subject(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    names::names(der).map(|names| (names.issuer, names.subject))
+}
+
+/// Whether `verify_chain` asks the OpenSSL model after this webpki refusal.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn model_asked_after(err: &webpki::Error) -> bool {
+    openssl_may_differ(err)
+}
+
+/// What webpki found: a path, which OpenSSL's guard on the cost of name
+/// constraint checks may still refuse.
+enum WebpkiVerdict {
+    Trusted,
+    NameChecksTooCostly,
+}
+
+/// webpki's verdict on the chain, with OpenSSL's guard on the cost of name
+/// constraints applied to the path it found.
+fn webpki_verdict(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    (end_entity_der, end_entity): (&[u8], &webpki::EndEntityCert<'_>),
+    served: &[CertificateDer<'_>],
+    now: UnixTime,
+) -> Result<WebpkiVerdict, webpki::Error> {
+    with_webpki_path(trust, algorithms, end_entity, served, now, |path| {
+        let intermediates: Vec<CertificateDer<'_>> = path
+            .intermediate_certificates()
+            .map(|cert| cert.der())
+            .collect();
+        let intermediates: Vec<&[u8]> = intermediates.iter().map(|der| der.as_ref()).collect();
+        let anchor_constraints = path
+            .anchor()
+            .name_constraints
+            .as_ref()
+            .map(|nc| nc.as_ref());
+        if openssl_chain::name_checks_too_costly(end_entity_der, &intermediates, anchor_constraints)
+        {
+            WebpkiVerdict::NameChecksTooCostly
+        } else {
+            WebpkiVerdict::Trusted
+        }
+    })
+}
+
+/// webpki's search for a path (the anchors, the server's intermediates and the
+/// issuers from `ca` that are not anchors); `on_path` reads the path found.
+fn with_webpki_path<R>(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    end_entity: &webpki::EndEntityCert<'_>,
+    served: &[CertificateDer<'_>],
+    now: UnixTime,
+    on_path: impl FnOnce(&webpki::VerifiedPath<'_>) -> R,
+) -> Result<R, webpki::Error> {
     let crls: Vec<&webpki::CertRevocationList<'_>> = trust.crls.iter().collect();
     // With `crl`, Node has OpenSSL check the whole chain and refuse a certificate
     // whose issuer published no CRL (UNABLE_TO_GET_CRL).
@@ -99,7 +284,7 @@ fn webpki_verdict(
                 .build()
         });
     let with_ca_issuers: Vec<CertificateDer<'_>>;
-    let intermediates = if trust.ca_issuers.is_empty() {
+    let intermediates: &[CertificateDer<'_>] = if trust.ca_issuers.is_empty() {
         served
     } else {
         with_ca_issuers = served
@@ -119,15 +304,17 @@ fn webpki_verdict(
             revocation,
             None,
         )
-        .map(|_| ())
+        .map(|path| on_path(&path))
 }
 
 /// Whether webpki's refusal may not be OpenSSL's, so that the chain is judged
 /// again the way OpenSSL judges it: webpki reads no version 1 certificate,
 /// refuses a CA certificate as the server's own (even one listed in `ca`), and
 /// picks issuers by name alone where OpenSSL also compares key identifiers and
-/// key types; and whether a chain ends at an anchor depends on
-/// `allowPartialTrustChain`.
+/// key types; whether a chain ends at an anchor depends on
+/// `allowPartialTrustChain`; and webpki's own budgets (six intermediates, 100
+/// signatures, 200,000 path-building steps, 250,000 name comparisons) are not
+/// OpenSSL's.
 fn openssl_may_differ(err: &webpki::Error) -> bool {
     use webpki::Error as E;
     matches!(
@@ -137,6 +324,10 @@ fn openssl_may_differ(err: &webpki::Error) -> bool {
             | E::CaUsedAsEndEntity
             | E::InvalidSignatureForPublicKey
             | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+            | E::MaximumPathDepthExceeded
+            | E::MaximumSignatureChecksExceeded
+            | E::MaximumPathBuildCallsExceeded
+            | E::MaximumNameConstraintComparisonsExceeded
     )
 }
 

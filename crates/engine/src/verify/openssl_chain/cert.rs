@@ -57,6 +57,11 @@ pub(super) struct Cert<'a> {
     pub(super) unhandled_critical: bool,
     /// An extension whose rules this model does not apply (name constraints).
     pub(super) unjudged: bool,
+    /// Names OpenSSL checks against name constraints: the subject's
+    /// attributes and the subjectAltName entries.
+    pub(super) name_count: usize,
+    /// permittedSubtrees and excludedSubtrees together, when nameConstraints is present.
+    pub(super) constraint_count: Option<usize>,
     /// Subject and issuer names are equal (OpenSSL's "self-issued").
     pub(super) self_issued: bool,
     /// Self-issued, and its own key identifiers and key type agree with that.
@@ -88,6 +93,8 @@ impl<'a> Cert<'a> {
             server_eku: None,
             unhandled_critical: false,
             unjudged: false,
+            name_count: tbs.subject.iter_attributes().count(),
+            constraint_count: None,
             self_issued: false,
             self_signed: false,
         };
@@ -126,7 +133,15 @@ impl<'a> Cert<'a> {
                     .any(|oid| SGC_PURPOSES.contains(&oid.to_id_string().as_str()));
                 self.server_eku = Some(eku.server_auth || sgc);
             }
-            ParsedExtension::NameConstraints(_) => self.unjudged = true,
+            ParsedExtension::NameConstraints(constraints) => {
+                let count = |subtrees: &Option<Vec<_>>| subtrees.as_ref().map_or(0, Vec::len);
+                self.constraint_count = Some(
+                    count(&constraints.permitted_subtrees) + count(&constraints.excluded_subtrees),
+                );
+            }
+            ParsedExtension::SubjectAlternativeName(names) => {
+                self.name_count += names.general_names.len();
+            }
             _ => {}
         }
         let oid = extension.oid.to_id_string();
@@ -190,8 +205,11 @@ const OPENSSL_HANDLED_EXTENSIONS: &[&str] = &[
     "2.5.29.54",             // inhibitAnyPolicy
 ];
 
-/// Extensions OpenSSL enforces and this model does not: a chain with one is never accepted here.
+/// Extensions OpenSSL enforces and this model does not: a chain with one is
+/// never accepted here (name constraints included, whether x509-parser reads
+/// them or not).
 const EXTENSIONS_NOT_JUDGED: &[&str] = &[
+    "2.5.29.30",          // nameConstraints
     "1.3.6.1.5.5.7.1.7",  // sbgp-ipAddrBlock
     "1.3.6.1.5.5.7.1.8",  // sbgp-autonomousSysNum
     "1.3.6.1.5.5.7.1.14", // proxyCertInfo

@@ -8,16 +8,23 @@
 //! own, a self-signed server certificate listed in `ca`, an intermediate listed
 //! in `ca`, issuers told apart by their key identifiers. Nothing is accepted by
 //! names: every signature is verified with webpki's algorithms, and every date
-//! is checked. What it cannot judge (name constraints) it never accepts.
+//! is checked. What it cannot judge (name constraints) it never accepts, but
+//! it applies OpenSSL's guard on their cost ([`name_budget`]).
+//!
+//! The caller bounds what it is given (`verify::bounds`); its own work is then
+//! bounded too: one path, no backtracking, at most ten certificates long, one
+//! signature check per link.
 //!
 //! - [`cert`]: a certificate as the checks read it;
 //! - [`signature`]: signatures and the keys that make them;
 //! - [`store`] and [`build`]: the chain from the server's certificate up;
-//! - [`checks`]: what is checked of the chain built.
+//! - [`checks`]: what is checked of the chain built;
+//! - [`name_budget`]: OpenSSL's guard on the cost of name constraints.
 
 mod build;
 mod cert;
 mod checks;
+mod name_budget;
 mod signature;
 mod store;
 
@@ -25,10 +32,8 @@ use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::CertificateDer;
 
 use cert::Cert;
+use name_budget::NameCounts;
 use store::Store;
-
-/// How many of the server's certificates are considered, in the order sent.
-const MAX_SERVED: usize = 16;
 
 /// What OpenSSL would conclude.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +49,7 @@ pub(super) enum Judgement {
 
 /// A chain and what it is judged against.
 pub(super) struct Inputs<'a> {
-    /// The server's certificates, leaf first.
+    /// The server's certificates, leaf first (as many as `verify::bounds` considers).
     pub served: &'a [CertificateDer<'a>],
     /// The trusted certificates (`ca`, or the default roots), in `ca` order.
     pub trusted: &'a [CertificateDer<'a>],
@@ -59,15 +64,15 @@ pub(super) struct Inputs<'a> {
     pub now: i64,
 }
 
-/// Judges the chain as OpenSSL would.
-pub(super) fn judge(inputs: &Inputs<'_>) -> Judgement {
+/// Judges the chain as OpenSSL would, and gives the chain it built (leaf
+/// first, each certificate's DER; empty when the leaf does not parse).
+pub(super) fn judge_with_path<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u8]>) {
     let Some(leaf) = inputs.served.first().and_then(|der| Cert::parse(der)) else {
-        return Judgement::Unsure;
+        return (Judgement::Unsure, Vec::new());
     };
     // The rest of what the server sent: OpenSSL's untrusted issuers.
     let served: Vec<Cert<'_>> = inputs.served[1..]
         .iter()
-        .take(MAX_SERVED)
         .filter_map(|der| Cert::parse(der))
         .collect();
     let store = Store::new(inputs.trusted);
@@ -92,11 +97,46 @@ pub(super) fn judge(inputs: &Inputs<'_>) -> Judgement {
         inputs.now,
         &mut failures,
     );
-    match failures.last() {
+    let counts: Vec<NameCounts> = chain.iter().map(|link| NameCounts::of(link.cert)).collect();
+    if name_budget::too_costly(&counts) {
+        failures.push(super::bounds::NAME_CHECKS_TOO_COSTLY);
+    }
+    let judgement = match failures.last() {
         Some(code) => Judgement::Refused(code),
         None if chain.iter().any(|link| link.cert.unjudged) => Judgement::Unsure,
         None => Judgement::Trusted,
+    };
+    (judgement, chain.iter().map(|link| link.cert.der).collect())
+}
+
+/// Whether OpenSSL's guard on the cost of name constraints refuses the path
+/// webpki verified: the leaf, its intermediates, then the trust anchor's
+/// constraints. Nothing is parsed unless some certificate of the path may
+/// carry name constraints.
+pub(super) fn name_checks_too_costly(
+    leaf: &[u8],
+    intermediates: &[&[u8]],
+    anchor_constraints: Option<&[u8]>,
+) -> bool {
+    if anchor_constraints.is_none() && !intermediates.iter().any(|der| may_constrain(der)) {
+        return false;
     }
+    let mut counts = Vec::with_capacity(intermediates.len() + 2);
+    for der in std::iter::once(&leaf).chain(intermediates) {
+        // webpki read each of them; what x509-parser cannot read is not measured.
+        if let Some(cert) = Cert::parse(der) {
+            counts.push(NameCounts::of(&cert));
+        }
+    }
+    counts.push(NameCounts::of_anchor(anchor_constraints));
+    name_budget::too_costly(&counts)
+}
+
+/// Whether the DER holds the nameConstraints extension's OID (2.5.29.30).
+fn may_constrain(der: &[u8]) -> bool {
+    const OID: [u8; 5] = [0x06, 0x03, 0x55, 0x1D, 0x1E];
+    der.windows(OID.len())
+        .any(|window| window[0] == OID[0] && window == OID)
 }
 
 /// Whether OpenSSL would take the certificate as self-signed (and so as a trust

@@ -4,6 +4,7 @@
 //! checked against Node 20's own `tls.connect` by `tests/bad_certificates.rs`
 //! and `tests/trust_anchors.rs`.
 
+mod bounds;
 mod codes;
 mod crl;
 mod openssl_chain;
