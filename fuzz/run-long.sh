@@ -6,7 +6,7 @@
 # run once under AddressSanitizer with leak detection. Prints, per target:
 # executions, rate, coverage (edges and features), and the corpus size before
 # and after minimizing. The minimized corpus is left in
-# target/corpus-min/<target>; fold it into corpus/<target> by hand
+# target/corpus-min/<target>; fold-corpus.sh adds it to corpus/<target>
 # (README.md, "Long run").
 #
 #   FUZZ_MINUTES=60 FUZZ_JOBS=2 fuzz/run-long.sh [target...]

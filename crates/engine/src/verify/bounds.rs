@@ -7,10 +7,10 @@
 //! |---|---|---|
 //! | certificate message | 65,535 bytes (rustls's cap on any handshake message); above it `ERR_SSL_EXCESSIVE_MESSAGE_SIZE` (`error::alert`) | 102,400 bytes (`max_cert_list`); above it `ERR_SSL_EXCESSIVE_MESSAGE_SIZE` |
 //! | intermediates considered | the first [`MAX_INTERMEDIATES`] after the leaf; the rest are ignored | every certificate sent |
-//! | chain built | 10 certificates, trust anchor included (`openssl_chain::build`); longer: `CERT_CHAIN_TOO_LONG` | 101 (verify depth 100) |
+//! | chain built | 102 certificates, trust anchor included (`openssl_chain::build`, as OpenSSL's `build_chain`); the top reached is judged as any other | the same (verify depth 100) |
 //! | issuers sharing a name | webpki, whose path search backtracks over same-named issuers, sees the chain only when at most [`MAX_NAME_REPEATS`] served certificates repeat a subject name; otherwise the OpenSSL model (one path, no backtracking) judges alone | one path, no backtracking |
 //! | name constraints | OpenSSL's own guard ([`NAME_CHECKS_TOO_COSTLY`], `openssl_chain::name_checks_too_costly`), then webpki's budget of 250,000 comparisons; either spent: `UNSPECIFIED` | the same guard: `UNSPECIFIED` |
-//! | signatures | webpki's budget of 100, then at most 10 in the model (one per link) | one per link |
+//! | signatures | webpki's budget of 100, then one per link in the model (at most 101) | one per link |
 //!
 //! With these, a pathological chain (x509-limbo's `pathological::*`: 100
 //! intermediates sharing one name, or a root with 4,096 name constraints over

@@ -5,9 +5,13 @@
 use super::cert::{likely_issued, Cert};
 use super::store::{preferred, Store};
 
-/// The longest chain built, leaf and trust anchor included. OpenSSL allows 100;
-/// real chains have two to four certificates.
-const MAX_CHAIN: usize = 10;
+/// The longest chain built, leaf and trust anchor included: OpenSSL's default
+/// verify depth (100) and two (its `build_chain` looks for one more issuer
+/// while the chain holds at most 101). A chain that reaches it stops growing
+/// and is judged by its top like any other: Node 26 authorizes a leaf, 100
+/// intermediates and the root, and answers `UNABLE_TO_GET_ISSUER_CERT_LOCALLY`
+/// to 101 intermediates. Real chains have two to four certificates.
+const MAX_CHAIN: usize = 102;
 
 /// One certificate of the chain built, and whether it came from the trust store.
 pub(super) struct Link<'c, 'a> {
@@ -18,7 +22,7 @@ pub(super) struct Link<'c, 'a> {
 }
 
 /// OpenSSL's `build_chain` (trusted issuers first, then the server's): the
-/// chain from the leaf up, and whether it hit [`MAX_CHAIN`]. `partial` is
+/// chain from the leaf up, at most [`MAX_CHAIN`] long. `partial` is
 /// `allowPartialTrustChain`; `now` is in seconds since the Unix epoch.
 pub(super) fn build<'c, 'a>(
     leaf: &'c Cert<'a>,
@@ -26,7 +30,7 @@ pub(super) fn build<'c, 'a>(
     store: &'c Store<'a>,
     partial: bool,
     now: i64,
-) -> (Vec<Link<'c, 'a>>, bool) {
+) -> Vec<Link<'c, 'a>> {
     // With partial chains, the leaf itself may be what the client trusts.
     let leaf_trusted = partial && store.holds(leaf);
     let mut chain = vec![Link {
@@ -38,10 +42,10 @@ pub(super) fn build<'c, 'a>(
         let top = &chain[chain.len() - 1];
         let (cert, trusted) = (top.cert, top.trusted);
         if trusted && (cert.self_signed || partial) {
-            return (chain, false);
+            return chain;
         }
         if chain.len() >= MAX_CHAIN {
-            return (chain, true);
+            return chain;
         }
         let issuer = store.issuer_of(cert, now);
         if cert.self_signed {
@@ -52,7 +56,7 @@ pub(super) fn build<'c, 'a>(
                     top.trusted = true;
                 }
             }
-            return (chain, false);
+            return chain;
         }
         if let Some(issuer) = issuer {
             chain.push(Link {
@@ -63,7 +67,7 @@ pub(super) fn build<'c, 'a>(
         }
         if trusted {
             // Once in the store, OpenSSL looks for issuers only there.
-            return (chain, false);
+            return chain;
         }
         let in_chain =
             |candidate: &Cert<'_>| chain.iter().any(|link| link.cert.der == candidate.der);
@@ -75,24 +79,18 @@ pub(super) fn build<'c, 'a>(
                 cert: issuer,
                 trusted: false,
             }),
-            None => return (chain, false),
+            None => return chain,
         }
     }
 }
 
 /// What `build_chain` reports when the chain does not end in a trust anchor.
-pub(super) fn chain_failure(
-    chain: &[Link<'_, '_>],
-    too_long: bool,
-    partial: bool,
-) -> Option<&'static str> {
+pub(super) fn chain_failure(chain: &[Link<'_, '_>], partial: bool) -> Option<&'static str> {
     let top = &chain[chain.len() - 1];
     if top.trusted && (top.cert.self_signed || partial) {
         return None;
     }
-    Some(if too_long {
-        "CERT_CHAIN_TOO_LONG"
-    } else if top.cert.self_signed && !top.trusted {
+    Some(if top.cert.self_signed && !top.trusted {
         if chain.len() == 1 {
             "DEPTH_ZERO_SELF_SIGNED_CERT"
         } else {

@@ -12,8 +12,8 @@
 //! it applies OpenSSL's guard on their cost ([`name_budget`]).
 //!
 //! The caller bounds what it is given (`verify::bounds`); its own work is then
-//! bounded too: one path, no backtracking, at most ten certificates long, one
-//! signature check per link.
+//! bounded too: one path, no backtracking, at most 102 certificates long (as
+//! OpenSSL's), one signature check per link.
 //!
 //! - [`cert`]: a certificate as the checks read it;
 //! - [`signature`]: signatures and the keys that make them;
@@ -76,9 +76,9 @@ pub(super) fn judge_with_path<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u
         .filter_map(|der| Cert::parse(der))
         .collect();
     let store = Store::new(inputs.trusted);
-    let (chain, too_long) = build::build(&leaf, &served, &store, inputs.partial, inputs.now);
+    let chain = build::build(&leaf, &served, &store, inputs.partial, inputs.now);
     let mut failures = Vec::new();
-    failures.extend(build::chain_failure(&chain, too_long, inputs.partial));
+    failures.extend(build::chain_failure(&chain, inputs.partial));
     checks::check_extensions(&chain, &mut failures);
     checks::check_digests(&chain, &mut failures);
     if !inputs.crls.is_empty() {
