@@ -35,10 +35,12 @@ fn main() {
         ("chain", chain_seeds()),
     ] {
         let dir = root.join(target);
-        // x509-limbo's seeds (`limbo_seeds`) stay.
+        // Only the seeds made here are replaced: x509-limbo's (`limbo_seeds`),
+        // inputs the fuzzers found (`found-*`) and the long run's folded
+        // inputs (named by their SHA-1, `fold-corpus.sh`) stay.
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for entry in entries.flatten() {
-                if !entry.file_name().to_string_lossy().starts_with("limbo-") {
+                if made_here(&entry.file_name().to_string_lossy()) {
                     let _ = std::fs::remove_file(entry.path());
                 }
             }
@@ -50,6 +52,12 @@ fn main() {
         counts.push(format!("{target}: {}", seeds.len()));
     }
     println!("seeds written to {}: {}", root.display(), counts.join(", "));
+}
+
+/// Whether a corpus file is one of the seeds this generator writes.
+fn made_here(name: &str) -> bool {
+    let folded = name.len() == 40 && name.bytes().all(|b| b.is_ascii_hexdigit());
+    !(folded || name.starts_with("limbo-") || name.starts_with("found-"))
 }
 
 /// Certificates and keys made by the openssl CLI, in DER and PEM.
