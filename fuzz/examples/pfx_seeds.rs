@@ -10,8 +10,7 @@ use std::path::Path;
 use test_pki::TempDir;
 use tls_connect_fuzz::pfx_input::{auth_safe_of, header, mode, passphrase};
 
-/// openssl's `pkcs12 -export` options for each bundle, and whether they need
-/// OpenSSL's legacy provider.
+/// openssl's `pkcs12 -export` options for each bundle, by seed name.
 const VARIANTS: &[(&str, &[&str])] = &[
     ("default", &[]),
     ("legacy", &["-legacy"]),

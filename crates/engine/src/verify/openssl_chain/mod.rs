@@ -135,8 +135,7 @@ pub(super) fn name_checks_too_costly(
 /// Whether the DER holds the nameConstraints extension's OID (2.5.29.30).
 fn may_constrain(der: &[u8]) -> bool {
     const OID: [u8; 5] = [0x06, 0x03, 0x55, 0x1D, 0x1E];
-    der.windows(OID.len())
-        .any(|window| window[0] == OID[0] && window == OID)
+    der.windows(OID.len()).any(|window| window == OID)
 }
 
 /// Whether OpenSSL would take the certificate as self-signed (and so as a trust
