@@ -62,6 +62,7 @@ pub(crate) fn engine_options(
             secure_protocol: o.secure_protocol,
             secure_options: o.secure_options,
             allow_partial_trust_chain: o.allow_partial_trust_chain,
+            certificate_compression: o.certificate_compression,
         },
         credentials: Credentials {
             cert: pems(o.cert),
@@ -121,6 +122,7 @@ pub(crate) fn wit_fed(fed: Fed) -> wit::Fed {
     wit::Fed {
         secure_connect: fed.secure_connect,
         data: fed.data,
+        record_lengths: fed.record_lengths,
         end: fed.end,
         check_identity: fed.check_identity,
         events: fed.events.into_iter().map(wit_event).collect(),

@@ -83,6 +83,10 @@ impl client::Guest for Component {
         tls_connect_engine::get_ciphers()
     }
 
+    fn get_certificate_compression_algorithms() -> Vec<String> {
+        tls_connect_engine::get_certificate_compression_algorithms()
+    }
+
     fn defaults() -> wit::TlsDefaults {
         let d = tls_connect_engine::defaults();
         wit::TlsDefaults {

@@ -51,6 +51,7 @@ impl Default for ConnectOptions {
             secure_protocol: None,
             secure_options: None,
             allow_partial_trust_chain: None,
+            certificate_compression: None,
             request_ocsp: None,
             enable_trace: None,
             min_dh_size: None,

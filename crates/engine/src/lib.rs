@@ -57,3 +57,9 @@ pub use x509::PeerCertificate;
 pub fn get_ciphers() -> Vec<String> {
     context::names::supported_cipher_names()
 }
+
+/// Node's `tls.getCertificateCompressionAlgorithms()`: the names the
+/// `certificateCompression` option accepts, in Node's order.
+pub fn get_certificate_compression_algorithms() -> Vec<String> {
+    context::certificate_compression_algorithms()
+}

@@ -24,14 +24,13 @@ pub enum SocketEvent {
 }
 
 /// A connection's events not yet handed to the host, in order, and what it
-/// still has to report: key-log lines rustls logged, trace lines when
-/// `enableTrace` is on, and the stapled OCSP response until `'secureConnect'`.
+/// still has to report: key-log lines rustls logged, and trace lines when
+/// `enableTrace` is on.
 #[derive(Debug)]
 pub(crate) struct EventLog {
     events: Vec<SocketEvent>,
     key_log: Arc<KeyLogLines>,
     tracing: bool,
-    ocsp_response: Option<Vec<u8>>,
 }
 
 impl EventLog {
@@ -41,7 +40,6 @@ impl EventLog {
             events: Vec::new(),
             key_log: Arc::default(),
             tracing,
-            ocsp_response: None,
         }
     }
 
@@ -77,17 +75,6 @@ impl EventLog {
         let lines = self.key_log.take();
         self.events
             .extend(lines.into_iter().map(SocketEvent::Keylog));
-    }
-
-    /// Keeps the server's OCSP response (empty: none) for `'OCSPResponse'`.
-    pub(crate) fn keep_ocsp_response(&mut self, response: Option<Vec<u8>>) {
-        self.ocsp_response = response.filter(|r| !r.is_empty());
-    }
-
-    /// Adds `'OCSPResponse'` with the response kept, if any.
-    pub(crate) fn push_ocsp_response(&mut self) {
-        let response = self.ocsp_response.take();
-        self.events.push(SocketEvent::OcspResponse(response));
     }
 
     /// The events since the last call.

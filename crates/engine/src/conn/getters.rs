@@ -5,7 +5,7 @@
 use rustls::{HandshakeKind, NamedGroup, ProtocolVersion};
 
 use super::{Connection, Phase};
-use crate::context::names;
+use crate::context::{dh_bits, names, SECP384R1_MLKEM1024};
 use crate::x509::{self, PeerCertificate};
 use crate::TlsError;
 
@@ -17,12 +17,14 @@ const MAX_EXPORT_TLS12: usize = 16 * 1024 * 1024;
 /// `getEphemeralKeyInfo()`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EphemeralKeyInfo {
-    /// `type`: 'ECDH'.
+    /// `type`: 'ECDH', 'DH' for a finite-field group, or 'TLSGroup' for a
+    /// group OpenSSL gives no size (ML-KEM).
     pub kind: String,
-    /// `name`: OpenSSL's name of the group.
-    pub name: String,
-    /// `size`: bits, as OpenSSL counts them.
-    pub size: u32,
+    /// `name`: OpenSSL's name of the group; `None` for 'DH', which Node 26
+    /// leaves unnamed.
+    pub name: Option<String>,
+    /// `size`: bits, as OpenSSL counts them; `None` for a 'TLSGroup'.
+    pub size: Option<u32>,
 }
 
 /// `getCipher()`'s answer.
@@ -155,18 +157,31 @@ impl Connection {
         if !matches!(self.phase, Phase::Secure | Phase::AwaitingIdentity) {
             return None;
         }
-        let group = self.tls.negotiated_key_exchange_group()?.name();
-        let (name, size) = match group {
-            NamedGroup::X25519 => ("X25519", 253),
-            NamedGroup::X448 => ("X448", 448),
-            NamedGroup::secp256r1 => ("prime256v1", 256),
-            NamedGroup::secp384r1 => ("secp384r1", 384),
-            NamedGroup::secp521r1 => ("secp521r1", 521),
+        let negotiated = self.tls.negotiated_key_exchange_group()?;
+        if let Some(bits) = dh_bits(negotiated) {
+            return Some(EphemeralKeyInfo {
+                kind: "DH".to_owned(),
+                name: None,
+                size: Some(bits),
+            });
+        }
+        let (name, size) = match negotiated.name() {
+            NamedGroup::X25519 => ("X25519", Some(253)),
+            NamedGroup::X448 => ("X448", Some(448)),
+            NamedGroup::secp256r1 => ("prime256v1", Some(256)),
+            NamedGroup::secp384r1 => ("secp384r1", Some(384)),
+            NamedGroup::secp521r1 => ("secp521r1", Some(521)),
+            NamedGroup::X25519MLKEM768 => ("X25519MLKEM768", None),
+            NamedGroup::secp256r1MLKEM768 => ("SecP256r1MLKEM768", None),
+            NamedGroup::MLKEM768 => ("MLKEM768", None),
+            NamedGroup::MLKEM1024 => ("MLKEM1024", None),
+            NamedGroup::Unknown(SECP384R1_MLKEM1024) => ("SecP384r1MLKEM1024", None),
             _ => return None,
         };
+        let kind = if size.is_some() { "ECDH" } else { "TLSGroup" };
         Some(EphemeralKeyInfo {
-            kind: "ECDH".to_owned(),
-            name: name.to_owned(),
+            kind: kind.to_owned(),
+            name: Some(name.to_owned()),
             size,
         })
     }

@@ -14,7 +14,7 @@ mod outbox;
 pub(crate) mod session;
 mod verdict;
 
-use std::io::{ErrorKind, Read};
+use std::io::{BufRead, ErrorKind};
 use std::sync::Arc;
 
 use rustls::client::{Resumption, Tls12Resumption};
@@ -37,6 +37,9 @@ pub struct Fed {
     pub secure_connect: bool,
     /// Decrypted application data (Node's `'data'`).
     pub data: Vec<u8>,
+    /// The plaintext length of each TLS record in `data`, in order: Node emits
+    /// one `'data'` per record.
+    pub record_lengths: Vec<u32>,
     /// The server ended its side (Node's `'end'`).
     pub end: bool,
     /// The chain verified; the caller's `checkServerIdentity` must now decide
@@ -80,9 +83,6 @@ pub struct Connection {
 
 /// How much to read into rustls per step; rustls refuses more than its buffer.
 const FEED_CHUNK: usize = 16 * 1024 + 512;
-
-/// How much plaintext room each read out of rustls makes: one full record.
-const PLAINTEXT_STEP: usize = 16 * 1024;
 
 impl Connection {
     /// Validates the options, builds the secure context and begins the handshake.
@@ -178,7 +178,8 @@ impl Connection {
     }
 
     /// Takes bytes received from the server. On error the connection is destroyed
-    /// (the alert rustls queued stays available from `take_outgoing`).
+    /// (the alert rustls queued stays available from `take_outgoing`, the events
+    /// before the failure from `take_events`).
     pub fn feed(&mut self, mut data: &[u8]) -> Result<Fed, TlsError> {
         self.usable()?;
         let mut fed = Fed::default();
@@ -280,7 +281,7 @@ impl Connection {
     }
 
     /// The events since the last call (an attached socket's; a sans-IO socket
-    /// gets them with each batch).
+    /// gets them with each batch, and here those before a failed one).
     pub fn take_events(&mut self) -> Vec<SocketEvent> {
         self.events.take()
     }
@@ -304,7 +305,19 @@ impl Connection {
         self.events.collect_key_log();
         if let Err(err) = processed {
             self.phase = Phase::Destroyed;
-            let err = alert::from_rustls(&err);
+            // Until the ServerHello (TLS 1.3) or the server's Finished (TLS
+            // 1.2), the server's records are plaintext.
+            let plaintext = match self.tls.protocol_version() {
+                None => true,
+                Some(version) => {
+                    version == rustls::ProtocolVersion::TLSv1_2 && self.tls.is_handshaking()
+                }
+            };
+            let err = if plaintext {
+                alert::from_rustls_before_encryption(&err)
+            } else {
+                alert::from_rustls(&err)
+            };
             self.events.trace(format!(
                 "TLS client: Connection failed: {}: {}",
                 err.code, err.message
@@ -335,14 +348,17 @@ impl Connection {
         }
     }
 
+    /// Moves the plaintext rustls holds into `fed`, record by record: each chunk
+    /// rustls keeps is one record's plaintext (it never keeps an empty one).
     fn drain_plaintext(&mut self, fed: &mut Fed) -> Result<(), TlsError> {
-        // Bounded: rustls holds a limited amount of plaintext; each turn takes some.
+        // Bounded: rustls holds a limited amount of plaintext; each turn takes a record.
         loop {
-            // Read straight into the batch's buffer: one copy out of rustls, no bounce buffer.
-            let start = fed.data.len();
-            fed.data.resize(start + PLAINTEXT_STEP, 0);
-            let read = self.tls.reader().read(&mut fed.data[start..]);
-            fed.data.truncate(start + *read.as_ref().unwrap_or(&0));
+            let mut reader = self.tls.reader();
+            let read = reader.fill_buf().map(|record| {
+                // One copy out of rustls, straight into the batch's buffer.
+                fed.data.extend_from_slice(record);
+                record.len()
+            });
             match read {
                 Ok(0) => {
                     if !self.peer_ended {
@@ -350,7 +366,11 @@ impl Connection {
                     }
                     return Ok(());
                 }
-                Ok(_) => {}
+                Ok(len) => {
+                    reader.consume(len);
+                    // A record's plaintext is at most 2^14 bytes.
+                    fed.record_lengths.push(len as u32);
+                }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(()),
                 // Ended without close_notify: Node treats the stream's end as 'end'.
                 Err(e) if e.kind() == ErrorKind::UnexpectedEof => {

@@ -1,7 +1,7 @@
 //! The sans-IO connection against an in-memory rustls server: no sockets, so
 //! every byte that crosses is visible to the test.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::sync::Arc;
 
 use rustls::pki_types::pem::PemObject;
@@ -85,6 +85,7 @@ fn merge(seen: &mut Fed, fed: Fed) {
     seen.secure_connect |= fed.secure_connect;
     seen.check_identity |= fed.check_identity;
     seen.data.extend(fed.data);
+    seen.record_lengths.extend(fed.record_lengths);
     seen.end |= fed.end;
     seen.events.extend(fed.events);
 }
@@ -311,8 +312,8 @@ fn keylog_lines_and_exported_keys_match_the_servers() {
     }
     let info = client.ephemeral_key_info().unwrap();
     assert_eq!(
-        (info.kind.as_str(), info.name.as_str(), info.size),
-        ("ECDH", "X25519", 253)
+        (info.kind.as_str(), info.name.as_deref(), info.size),
+        ("ECDH", Some("X25519"), Some(253))
     );
 }
 
@@ -337,6 +338,29 @@ fn max_send_fragment_bounds_each_record() {
         records += 1;
     }
     assert_eq!(records, 4);
+}
+
+/// Records that arrive together are handed out one by one, as Node emits one
+/// `'data'` per record.
+#[test]
+fn records_fed_together_keep_their_lengths() {
+    let pki = pki(&["localhost"]);
+    let mut client = client(&pki, true, true);
+    let mut server = ServerConnection::new(pki.server.clone()).unwrap();
+    pump(&mut client, &mut server).0.unwrap();
+    // rustls seals each write into its own record.
+    for (byte, len) in [(b'a', 100), (b'b', 200), (b'c', 300)] {
+        server.writer().write_all(&vec![byte; len]).unwrap();
+    }
+    let mut wire = Vec::new();
+    while server.wants_write() {
+        server.write_tls(&mut wire).unwrap();
+    }
+    let fed = client.feed(&wire).unwrap();
+    assert_eq!(fed.record_lengths, [100, 200, 300]);
+    assert_eq!(fed.data.len(), 600);
+    assert!(fed.data[..100].iter().all(|&b| b == b'a'));
+    assert!(fed.data[300..].iter().all(|&b| b == b'c'));
 }
 
 #[test]
@@ -449,7 +473,7 @@ fn failed_handshake_is_never_authorized() {
     let mut client = client(&pki, true, true);
     // A fatal handshake_failure alert in place of the ServerHello.
     let err = client.feed(b"\x15\x03\x03\x00\x02\x02\x28").unwrap_err();
-    assert_eq!(err.code, "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE");
+    assert_eq!(err.code, "ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE");
     assert!(!client.authorized());
     let mut client = self::client(&pki, true, true);
     assert_eq!(client.feed_end().unwrap_err().code, "ECONNRESET");
@@ -561,4 +585,85 @@ fn a_large_certificate_message_fits_however_it_is_fed() {
         }
         assert!(secure, "fed {piece} bytes at a time");
     }
+}
+
+/// A rustls server whose only group is `group`, taken from the client's own
+/// provider (a finite-field group works as a server's too), for TLS 1.3.
+fn server_with_group(client: &Connection, group: rustls::NamedGroup) -> ServerConnection {
+    let ca = test_pki::Ca::new_root("tls-connect unit-test CA");
+    let leaf = ca.issue(&test_pki::LeafSpec::server("localhost", &["localhost"]));
+    let groups = client.context.config.crypto_provider().kx_groups.clone();
+    let base = rustls::crypto::ring::default_provider();
+    let provider = rustls::crypto::CryptoProvider {
+        kx_groups: groups.into_iter().filter(|g| g.name() == group).collect(),
+        // TLS 1.3 only: rustls wants a group for every TLS 1.2 suite's exchange.
+        cipher_suites: (base.cipher_suites.iter().copied())
+            .filter(|suite| suite.tls13().is_some())
+            .collect(),
+        ..base
+    };
+    let config = ServerConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(leaf.cert_der)],
+            PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).unwrap(),
+        )
+        .unwrap();
+    ServerConnection::new(Arc::new(config)).unwrap()
+}
+
+/// A client for `ecdh_curve` and `min_dh_size` that trusts nothing, so only
+/// `minDHSize` can refuse before the certificate does.
+fn dh_client(pki: &Pki, ecdh_curve: &str, min_dh_size: Option<f64>) -> Connection {
+    let mut options = localhost(pki);
+    options.context.ecdh_curve = Some(ecdh_curve.into());
+    options.connection.reject_unauthorized = Some(false);
+    options.connection.min_dh_size = min_dh_size;
+    Connection::new(&options).unwrap()
+}
+
+/// Node 26's answers: ffdhe groups are 'DH' with no name, X448 is 'ECDH'.
+#[test]
+fn finite_field_and_x448_groups_report_node_key_info() {
+    let pki = pki(&["localhost"]);
+    for (curve, group, kind, name, size) in [
+        ("ffdhe2048", rustls::NamedGroup::FFDHE2048, "DH", None, 2048),
+        ("ffdhe3072", rustls::NamedGroup::FFDHE3072, "DH", None, 3072),
+        ("X448", rustls::NamedGroup::X448, "ECDH", Some("X448"), 448),
+    ] {
+        let mut client = dh_client(&pki, curve, None);
+        let mut server = server_with_group(&client, group);
+        let (fed, _) = pump(&mut client, &mut server);
+        assert!(fed.unwrap().secure_connect, "{curve}");
+        let info = client.ephemeral_key_info().unwrap();
+        assert_eq!(
+            (info.kind.as_str(), info.name.as_deref(), info.size),
+            (kind, name, Some(size)),
+            "{curve}"
+        );
+    }
+}
+
+/// `minDHSize` above the group's size fails after the handshake with Node's
+/// error (its message says 2048 whatever the option); at the size it passes.
+#[test]
+fn min_dh_size_refuses_a_smaller_group() {
+    let pki = pki(&["localhost"]);
+    let mut client = dh_client(&pki, "ffdhe2048", Some(2048.5));
+    let mut server = server_with_group(&client, rustls::NamedGroup::FFDHE2048);
+    let err = pump(&mut client, &mut server).0.unwrap_err();
+    assert_eq!(err.code, "ERR_TLS_DH_PARAM_SIZE");
+    assert_eq!(err.message, "DH parameter size 2048 is less than 2048");
+    assert!(!client.is_secure());
+
+    let mut client = dh_client(&pki, "ffdhe2048", Some(2048.0));
+    let mut server = server_with_group(&client, rustls::NamedGroup::FFDHE2048);
+    assert!(pump(&mut client, &mut server).0.unwrap().secure_connect);
+
+    // An elliptic curve is never 'DH', whatever minDHSize says.
+    let mut client = dh_client(&pki, "X448", Some(1e9));
+    let mut server = server_with_group(&client, rustls::NamedGroup::X448);
+    assert!(pump(&mut client, &mut server).0.unwrap().secure_connect);
 }

@@ -5,7 +5,8 @@
 
 use rustls::pki_types::UnixTime;
 
-use super::{Connection, Fed, Phase};
+use super::{Connection, Fed, Phase, SocketEvent};
+use crate::context::dh_bits;
 use crate::options::IdentityCheck;
 use crate::verify::{self, identity};
 use crate::{x509, TlsError};
@@ -46,7 +47,19 @@ impl Connection {
         // Taken now, whatever the decision, so no later connection finds it.
         let leaf = self.tls.peer_certificates().and_then(|c| c.first());
         let response = leaf.and_then(|leaf| self.context.verifier.take_ocsp(leaf.as_ref()));
-        self.events.keep_ocsp_response(response);
+        // Node emits 'OCSPResponse' from OpenSSL's status callback: before the
+        // certificate decision and before our Finished is sent, so a host that
+        // reports it before sending this batch's bytes lets its handler end the
+        // handshake with destroy(). An empty response is none (Node's null).
+        if self.settings.request_ocsp {
+            let response = response.filter(|r| !r.is_empty());
+            self.events.push(SocketEvent::OcspResponse(response));
+        }
+        // Node checks `minDHSize` first, before the certificate.
+        if let Err(err) = self.check_dh_size() {
+            self.refuse();
+            return Err(err);
+        }
         if self.is_session_reused() {
             self.verdict = self.sessions.offered_verdict();
             if let Some(code) = self.verdict.authorization_error.clone() {
@@ -87,11 +100,8 @@ impl Connection {
         self.go_secure(fed)
     }
 
-    /// Node's `'secureConnect'`: the OCSP response first, then what was held back.
+    /// Node's `'secureConnect'`, then what was held back.
     fn go_secure(&mut self, fed: &mut Fed) -> Result<(), TlsError> {
-        if self.settings.request_ocsp {
-            self.events.push_ocsp_response();
-        }
         self.phase = Phase::Secure;
         fed.secure_connect = true;
         self.outbox.release(&mut self.tls)?;
@@ -99,6 +109,19 @@ impl Connection {
             self.tls.send_close_notify();
         }
         Ok(())
+    }
+
+    /// `minDHSize`: a finite-field group smaller fails the connection, with
+    /// Node's message (which always says 2048, whatever the option).
+    fn check_dh_size(&self) -> Result<(), TlsError> {
+        let bits = self.tls.negotiated_key_exchange_group().and_then(dh_bits);
+        match bits {
+            Some(bits) if u64::from(bits) < self.settings.min_dh_bits => Err(TlsError::new(
+                "ERR_TLS_DH_PARAM_SIZE",
+                format!("DH parameter size {bits} is less than 2048"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn refuse(&mut self) {
@@ -131,7 +154,8 @@ impl Connection {
         let cipher = self.cipher().map(|c| c.standard_name).unwrap_or_default();
         let group = self
             .ephemeral_key_info()
-            .map_or_else(|| "none".to_owned(), |k| k.name);
+            .and_then(|k| k.name.or(k.size.map(|bits| format!("DH {bits}"))))
+            .unwrap_or_else(|| "none".to_owned());
         let certificates = self.tls.peer_certificates().map_or(0, <[_]>::len);
         let kind = if self.is_session_reused() {
             "resumed"

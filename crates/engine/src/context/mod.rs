@@ -2,13 +2,18 @@
 //! passphrase, ciphers, versions, secureProtocol, secureOptions, ecdhCurve,
 //! sigalgs) and ALPN turned into a rustls `ClientConfig`.
 
+mod compression;
+pub(crate) use compression::algorithm_names as certificate_compression_algorithms;
+mod kx;
+pub(crate) use kx::{dh_bits, SECP384R1_MLKEM1024};
 pub(crate) mod names;
 mod shared;
 
 use std::sync::Arc;
 
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
-use rustls::{ClientConfig, SignatureScheme, SupportedProtocolVersion};
+use rustls::sign::SingleCertAndKey;
+use rustls::{ClientConfig, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion};
 
 use crate::credentials;
 use crate::offload::{records, signatures};
@@ -60,20 +65,43 @@ impl SecureContext {
         // ciphers, sigalgs and ecdhCurve; "no protocols" only when connecting.
         let versions = version_range(options)?;
         let base = rustls::crypto::ring::default_provider();
-        let cipher_suites = records::host_first(select_suites(
-            options.ciphers.as_deref(),
-            &base.cipher_suites,
-        )?);
+        // ring's suites and the DHE-RSA ones, which ring lacks.
+        let available: Vec<_> = (base.cipher_suites.iter().copied())
+            .chain(kx::dhe_suites())
+            .collect();
+        let cipher_suites =
+            records::host_first(select_suites(options.ciphers.as_deref(), &available)?);
+        // Node checks certificateCompression after the credentials and before
+        // sigalgs; here it follows the ciphers.
+        let decompressors = compression::decompressors(options)?;
         let schemes = offered_schemes(options.sigalgs.as_deref())?;
-        let kx_groups = kx_groups(options.ecdh_curve.as_deref(), &base.kx_groups)?;
-        let provider = Arc::new(adjust(CryptoProvider {
+        let offered_groups = kx_groups(options.ecdh_curve.as_deref())?;
+        let no_groups = offered_groups.is_empty();
+        // The TLS 1.2 DHE parameters go last: rustls makes its first key share
+        // from the first group, and never names these.
+        let kx_groups = (offered_groups.into_iter())
+            .chain(kx::TLS12_PARAMS.iter().copied())
+            .collect();
+        let mut provider = adjust(CryptoProvider {
             cipher_suites,
             kx_groups,
             signature_verification_algorithms: signatures::ALGORITHMS,
             ..base
-        }));
+        });
+        // rustls refuses a config with a TLS 1.2 suite whose key exchange no
+        // group serves (ECDHE under an ffdhe-only `ecdhCurve`); OpenSSL just
+        // never negotiates it.
+        provider.cipher_suites.retain(|suite| match suite {
+            SupportedCipherSuite::Tls12(tls12) => (provider.kx_groups.iter())
+                .any(|group| group.name().key_exchange_algorithm() == tls12.kx),
+            SupportedCipherSuite::Tls13(_) => true,
+        });
+        let provider = Arc::new(provider);
         if versions.is_empty() {
             return Err(no_protocols_available());
+        }
+        if no_groups {
+            return Err(names::no_suitable_groups());
         }
         // Shared with every context offering the same schemes, and the resolver
         // below with every context of the same client chain: rustls resumes a
@@ -82,20 +110,22 @@ impl SecureContext {
             provider.signature_verification_algorithms,
             schemes,
         )));
-        let builder = ClientConfig::builder_with_provider(provider)
+        let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(|_| no_ciphers_available())?
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone());
         let keys = credentials::client_identity(credentials)?;
         let mut config = match keys.identity {
-            // rustls takes its own copy and wipes it once loaded; ours is wiped on drop.
-            Some(identity) => builder
-                .with_client_auth_cert(identity.chain, identity.key.clone_key())
-                .map_err(|_| key_values_mismatch())?,
+            // rustls holds its own copy of the key; ours is wiped on drop.
+            Some(identity) => {
+                let certified = credentials::certified_key(&identity, &provider)?;
+                builder.with_client_cert_resolver(Arc::new(SingleCertAndKey::from(certified)))
+            }
             None => builder.with_no_client_auth(),
         };
         config.client_auth_cert_resolver = shared::resolver(&config.client_auth_cert_resolver);
+        config.cert_decompressors = decompressors;
         Ok(Self {
             config: Arc::new(config),
             trust: TrustStore::from_ca(options.ca.as_deref())
@@ -125,7 +155,7 @@ pub struct Defaults {
 pub fn defaults() -> Defaults {
     Defaults {
         ciphers: names::default_cipher_list(),
-        // rustls chooses among X25519, P-256 and P-384 itself, as OpenSSL's 'auto' does.
+        // rustls chooses among its groups itself, as OpenSSL's 'auto' does.
         ecdh_curve: names::AUTO_ECDH_CURVE.to_owned(),
         min_version: names::DEFAULT_MIN_VERSION.node_name().to_owned(),
         max_version: names::DEFAULT_MAX_VERSION.node_name().to_owned(),
@@ -255,7 +285,7 @@ fn no_protocols_available() -> TlsError {
 
 /// The signature schemes to offer for Node's `sigalgs` (`None`: every scheme
 /// the verifier has). OpenSSL knows schemes ring cannot verify (Ed448, P-521,
-/// RSA-PSS with PSS keys, DSA, SHA-1 and SHA-224): a list naming at least one
+/// DSA, SHA-1 and SHA-224): a list naming at least one
 /// scheme the verifier has offers those and drops the others; a list of only
 /// such schemes fails as Node fails on a list it cannot use. Names OpenSSL does
 /// not know fail as in Node.
@@ -275,35 +305,25 @@ fn offered_schemes(sigalgs: Option<&str>) -> Result<Option<Vec<SignatureScheme>>
 }
 
 /// The key-exchange groups to offer for Node's `ecdhCurve`, in its order
-/// (`None` or 'auto': the provider's own, X25519, P-256, P-384). OpenSSL knows
-/// groups rustls's ring provider lacks (X448, P-521, brainpool, the ffdhe
-/// groups, ...): a list naming at least one group rustls has offers those and
-/// drops the others; a list of only such groups fails with Node's "Failed to set
-/// ECDH curve", what Node says of a group its OpenSSL cannot set. Names OpenSSL
-/// does not know fail as in Node.
-fn kx_groups(
-    curve: Option<&str>,
-    available: &[&'static dyn SupportedKxGroup],
-) -> Result<Vec<&'static dyn SupportedKxGroup>, TlsError> {
+/// (`None` or 'auto': Node 26's default, X25519MLKEM768 first). OpenSSL knows
+/// groups we lack (P-521, brainpool, ML-KEM-512, ...):
+/// a list naming at least one group we have offers those and drops the others;
+/// a list of only such groups fails with Node's "Failed to set ECDH curve", what
+/// Node says of a group its OpenSSL cannot set. A list that names no group at
+/// all (`'?unknown'`, `'-X25519'`) is empty: connecting then fails as in Node.
+/// Names OpenSSL does not know fail as in Node.
+fn kx_groups(curve: Option<&str>) -> Result<Vec<&'static dyn SupportedKxGroup>, TlsError> {
     let Some(wanted) = names::ecdh_groups(curve.unwrap_or(names::AUTO_ECDH_CURVE))? else {
-        return Ok(available.to_vec());
+        return Ok(kx::DEFAULT_GROUPS.to_vec());
     };
     let groups: Vec<_> = wanted
         .iter()
-        .filter_map(|name| available.iter().find(|g| g.name() == *name).copied())
+        .filter_map(|name| kx::ALL_GROUPS.iter().find(|g| g.name() == *name).copied())
         .collect();
-    if groups.is_empty() {
+    if groups.is_empty() && !wanted.is_empty() {
         return Err(names::ecdh_curve_failed());
     }
     Ok(groups)
-}
-
-/// OpenSSL's error (as Node throws it) when the key is not the certificate's.
-fn key_values_mismatch() -> TlsError {
-    TlsError::new(
-        "ERR_OSSL_X509_KEY_VALUES_MISMATCH",
-        "error:05800074:x509 certificate routines::key values mismatch",
-    )
 }
 
 /// OpenSSL's error when no offered suite fits the allowed versions.

@@ -2,7 +2,7 @@
 
 use super::*;
 use rustls::client::danger::ServerCertVerifier;
-use rustls::NamedGroup;
+use rustls::{NamedGroup, ProtocolVersion};
 
 /// The context for `options`, without credentials.
 fn context_of(options: &ContextOptions) -> Result<SecureContext, TlsError> {
@@ -189,11 +189,14 @@ fn ecdh_curve_restricts_the_groups() {
             ..Default::default()
         };
         context_of(&options).map(|context| {
+            // Those named in the ClientHello: the TLS 1.2 DHE parameters,
+            // always present, are never named.
             context
                 .config
                 .crypto_provider()
                 .kx_groups
                 .iter()
+                .filter(|g| g.usable_for_version(ProtocolVersion::TLSv1_3))
                 .map(|g| g.name())
                 .collect::<Vec<_>>()
         })
@@ -201,21 +204,49 @@ fn ecdh_curve_restricts_the_groups() {
     assert_eq!(
         groups("auto").unwrap(),
         [
+            NamedGroup::X25519MLKEM768,
             NamedGroup::X25519,
             NamedGroup::secp256r1,
-            NamedGroup::secp384r1
+            NamedGroup::X448,
+            NamedGroup::secp384r1,
+            NamedGroup::FFDHE2048,
+            NamedGroup::FFDHE3072,
         ]
     );
     assert_eq!(groups("P-384").unwrap(), [NamedGroup::secp384r1]);
     assert_eq!(
-        groups("X448:secp384r1:ffdhe2048:x25519").unwrap(),
-        [NamedGroup::secp384r1, NamedGroup::X25519]
+        groups("DEFAULT:-x25519mlkem768").unwrap(),
+        [
+            NamedGroup::X25519,
+            NamedGroup::secp256r1,
+            NamedGroup::X448,
+            NamedGroup::secp384r1,
+            NamedGroup::FFDHE2048,
+            NamedGroup::FFDHE3072,
+        ]
+    );
+    assert_eq!(
+        groups("SecP256r1MLKEM768:mlkem1024").unwrap(),
+        [NamedGroup::secp256r1MLKEM768, NamedGroup::MLKEM1024]
+    );
+    // Valid lists that leave no group fail when connecting, as in Node.
+    for empty in ["?nope", "-X25519", "X25519:-X25519", " ", ""] {
+        let err = groups(empty).unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_NO_SUITABLE_GROUPS", "{empty}");
+    }
+    assert_eq!(
+        groups("X448:secp384r1:ffdhe8192:secp521r1:x25519").unwrap(),
+        [
+            NamedGroup::X448,
+            NamedGroup::secp384r1,
+            NamedGroup::FFDHE8192,
+            NamedGroup::X25519
+        ]
     );
     for refused in [
-        "X448",
-        "X448:secp521r1:ffdhe2048",
+        "secp521r1",
+        "secp521r1:brainpoolP256r1",
         "nope",
-        "",
         "X25519:nope",
     ] {
         let err = groups(refused).unwrap_err();
@@ -286,4 +317,77 @@ fn no_key_log_unless_asked() {
     ] {
         assert!(!context.config.key_log.will_log(label), "{label}");
     }
+}
+
+/// A version 1 client certificate (openssl signs one without extensions) with
+/// its key makes a context, as in Node; another key fails as in Node. webpki,
+/// which rustls's own key check uses, reads only version 3 certificates.
+#[test]
+fn version_1_client_certificates_load_as_in_node() {
+    use crate::credentials::fixtures::{as_node, file, node_context, pki};
+    use crate::options::{KeyEntry, Pem};
+    if !test_pki::require(&["node", "openssl"]) {
+        return;
+    }
+    for algorithm in ["ec", "rsa:2048"] {
+        let dir = pki(algorithm);
+        for key in ["client.key", "ca.key"] {
+            let credentials = Credentials {
+                cert: Some(vec![Pem::Bytes(dir.read("client.pem"))]),
+                key: Some(vec![KeyEntry {
+                    pem: Pem::Bytes(dir.read(key)),
+                    passphrase: None,
+                }]),
+                ..Default::default()
+            };
+            let ours = as_node(SecureContext::new(&ContextOptions::default(), &credentials));
+            let node = node_context(&serde_json::json!({
+                "cert": file(&dir.path("client.pem")),
+                "key": file(&dir.path(key)),
+            }));
+            assert_eq!(ours, node, "{algorithm} with {key}");
+        }
+    }
+}
+
+/// A TLS 1.2 server's DHE parameters are taken whatever `ecdhCurve` names,
+/// as OpenSSL's client takes them: RFC 7919's groups and the RFC 3526 prime
+/// Node's `dhparam: 'auto'` sends. A TLS 1.2 suite no group serves is dropped
+/// rather than refused by rustls.
+#[test]
+fn dhe_parameters_and_suites_follow_the_groups() {
+    let provider_for = |curve: &str| {
+        let options = ContextOptions {
+            ecdh_curve: Some(curve.into()),
+            ..Default::default()
+        };
+        context_of(&options)
+            .unwrap()
+            .config
+            .crypto_provider()
+            .clone()
+    };
+    let provider = provider_for("X25519");
+    let primes: Vec<_> = (provider.kx_groups.iter())
+        .filter_map(|g| g.ffdhe_group())
+        .map(|params| params.p[..12].to_vec())
+        .collect();
+    assert_eq!(primes.len(), 10);
+    // ffdhe2048's and RFC 3526's 2048-bit prime.
+    assert!(primes.contains(&b"\xff\xff\xff\xff\xff\xff\xff\xff\xad\xf8\x54\x58".to_vec()));
+    assert!(primes.contains(&b"\xff\xff\xff\xff\xff\xff\xff\xff\xc9\x0f\xda\xa2".to_vec()));
+    let suite_ids = |provider: &rustls::crypto::CryptoProvider| {
+        (provider.cipher_suites.iter())
+            .map(|s| u16::from(s.suite()))
+            .filter(|id| id >> 8 != 0x13)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        suite_ids(&provider),
+        [0xCCA9, 0xCCA8, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0x009E, 0x009F, 0xCCAA]
+    );
+    assert_eq!(
+        suite_ids(&provider_for("ffdhe2048")),
+        [0x009E, 0x009F, 0xCCAA]
+    );
 }

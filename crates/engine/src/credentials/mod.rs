@@ -10,6 +10,7 @@
 //! - [`pkcs12`]: `pfx` bundles;
 //! - [`pbe`]: the password-based decryption both share.
 
+mod certified;
 mod encrypted_pkcs8;
 mod errors;
 #[cfg(test)]
@@ -23,6 +24,8 @@ pub(crate) mod pkcs12;
 mod tests;
 
 use rustls::pki_types::CertificateDer;
+
+pub(crate) use certified::certified_key;
 
 use crate::options::{Credentials, KeyEntry};
 use crate::verify::certificates_in;

@@ -11,17 +11,17 @@ use crate::TlsError;
 fn alert_reason(alert: AlertDescription) -> Option<&'static str> {
     use AlertDescription as A;
     Some(match alert {
-        A::UnexpectedMessage => "sslv3 alert unexpected message",
-        A::BadRecordMac => "sslv3 alert bad record mac",
-        A::DecompressionFailure => "sslv3 alert decompression failure",
-        A::HandshakeFailure => "sslv3 alert handshake failure",
-        A::NoCertificate => "sslv3 alert no certificate",
-        A::BadCertificate => "sslv3 alert bad certificate",
-        A::UnsupportedCertificate => "sslv3 alert unsupported certificate",
-        A::CertificateRevoked => "sslv3 alert certificate revoked",
-        A::CertificateExpired => "sslv3 alert certificate expired",
-        A::CertificateUnknown => "sslv3 alert certificate unknown",
-        A::IllegalParameter => "sslv3 alert illegal parameter",
+        A::UnexpectedMessage => "ssl/tls alert unexpected message",
+        A::BadRecordMac => "ssl/tls alert bad record mac",
+        A::DecompressionFailure => "ssl/tls alert decompression failure",
+        A::HandshakeFailure => "ssl/tls alert handshake failure",
+        A::NoCertificate => "ssl/tls alert no certificate",
+        A::BadCertificate => "ssl/tls alert bad certificate",
+        A::UnsupportedCertificate => "ssl/tls alert unsupported certificate",
+        A::CertificateRevoked => "ssl/tls alert certificate revoked",
+        A::CertificateExpired => "ssl/tls alert certificate expired",
+        A::CertificateUnknown => "ssl/tls alert certificate unknown",
+        A::IllegalParameter => "ssl/tls alert illegal parameter",
         A::DecryptionFailed => "tlsv1 alert decryption failed",
         A::RecordOverflow => "tlsv1 alert record overflow",
         A::UnknownCA => "tlsv1 alert unknown ca",
@@ -48,6 +48,18 @@ fn alert_reason(alert: AlertDescription) -> Option<&'static str> {
     })
 }
 
+/// Node's error for a rustls failure met while the server's records are not
+/// encrypted yet: OpenSSL 3.5 calls a record longer than TLS allows there
+/// "data length too long"; otherwise as [`from_rustls`].
+pub(crate) fn from_rustls_before_encryption(err: &Error) -> TlsError {
+    match err {
+        Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
+            TlsError::ssl(0x92, "data length too long")
+        }
+        other => from_rustls(other),
+    }
+}
+
 /// Node's error for a rustls failure.
 pub(crate) fn from_rustls(err: &Error) -> TlsError {
     match err {
@@ -60,9 +72,10 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
         Error::InvalidMessage(
             InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion,
         ) => TlsError::ssl(0x10B, "wrong version number"),
-        // A record longer than TLS allows, before or after the handshake (Node 20 alike).
+        // An encrypted record longer than TLS allows (OpenSSL 3.0 said
+        // "packet length too long").
         Error::InvalidMessage(InvalidMessage::MessageTooLarge) => {
-            TlsError::ssl(0xC6, "packet length too long")
+            TlsError::ssl(0x96, "encrypted length too long")
         }
         // A handshake message over rustls's cap of 65,535 bytes (a server's
         // certificate message, in practice): refused as OpenSSL refuses one
@@ -75,10 +88,13 @@ pub(crate) fn from_rustls(err: &Error) -> TlsError {
         Error::InvalidMessage(_) => TlsError::ssl(0x9F, "bad record type"),
         Error::DecryptError => TlsError::ssl(0x119, "decryption failed or bad record mac"),
         Error::NoApplicationProtocol => TlsError::ssl(0x460, "tlsv1 alert no application protocol"),
-        Error::PeerIncompatible(_) => TlsError::ssl(0x410, "sslv3 alert handshake failure"),
-        Error::PeerMisbehaved(rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme) => {
-            TlsError::ssl(0x172, "wrong signature type")
-        }
+        Error::PeerIncompatible(_) => TlsError::ssl(0x410, "ssl/tls alert handshake failure"),
+        // rustls refuses a TLS 1.2 ServerKeyExchange signed by a scheme it does
+        // not name (rsa_pss_pss_*, by an RSA-PSS key) as the wrong algorithm.
+        Error::PeerMisbehaved(
+            rustls::PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme
+            | rustls::PeerMisbehaved::SignedKxWithWrongAlgorithm,
+        ) => TlsError::ssl(0x172, "wrong signature type"),
         // A failure the verifier already named (verify.rs) comes through rustls whole.
         Error::InvalidCertificate(CertificateError::Other(other)) => {
             match other.0.downcast_ref::<TlsError>() {
@@ -145,8 +161,8 @@ mod tests {
         let err = from_rustls(&Error::AlertReceived(AlertDescription::HandshakeFailure));
         assert_openssl(
             &err,
-            "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
-            "error:0A000410:SSL routines::sslv3 alert handshake failure",
+            "ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE",
+            "error:0A000410:SSL routines::ssl/tls alert handshake failure",
         );
         let err = from_rustls(&Error::AlertReceived(AlertDescription::CertificateRequired));
         assert_openssl(
@@ -172,12 +188,17 @@ mod tests {
     }
 
     #[test]
-    fn oversized_records_are_too_long_packets() {
-        let err = from_rustls(&Error::InvalidMessage(InvalidMessage::MessageTooLarge));
+    fn oversized_records_are_too_long_for_their_kind() {
+        let too_large = Error::InvalidMessage(InvalidMessage::MessageTooLarge);
         assert_openssl(
-            &err,
-            "ERR_SSL_PACKET_LENGTH_TOO_LONG",
-            "error:0A0000C6:SSL routines::packet length too long",
+            &from_rustls(&too_large),
+            "ERR_SSL_ENCRYPTED_LENGTH_TOO_LONG",
+            "error:0A000096:SSL routines::encrypted length too long",
+        );
+        assert_openssl(
+            &from_rustls_before_encryption(&too_large),
+            "ERR_SSL_DATA_LENGTH_TOO_LONG",
+            "error:0A000092:SSL routines::data length too long",
         );
     }
 

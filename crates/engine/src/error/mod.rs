@@ -49,9 +49,15 @@ impl TlsError {
 
     /// Node's `ERR_INVALID_ARG_VALUE`: "The property 'options.<name>' is invalid. Received <shown>".
     pub fn invalid_arg_value(property: &str, shown: &str) -> Self {
+        Self::invalid_arg_value_because(property, "is invalid", shown)
+    }
+
+    /// Node's `ERR_INVALID_ARG_VALUE` with its own reason: "The property
+    /// 'options.<name>' <reason>. Received <shown>".
+    pub fn invalid_arg_value_because(property: &str, reason: &str, shown: &str) -> Self {
         Self::new(
             "ERR_INVALID_ARG_VALUE",
-            format!("The property 'options.{property}' is invalid. Received {shown}"),
+            format!("The property 'options.{property}' {reason}. Received {shown}"),
         )
     }
 

@@ -4,6 +4,7 @@
 //! [`install`]; with none installed (native builds, tests), or when the host
 //! declines, the guest's own ring does the work.
 
+mod pss_keys;
 pub(crate) mod records;
 pub(crate) mod signatures;
 

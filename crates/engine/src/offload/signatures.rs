@@ -8,14 +8,16 @@
 //! guest's key-size rules (2048 bits and up) hold on every host.
 //!
 //! [`ALGORITHMS`] is ring's set with each ECDSA and Ed25519 algorithm wrapped:
-//! same identifiers, same mapping from TLS signature schemes, host first.
+//! same identifiers, same mapping from TLS signature schemes, host first; and
+//! RSA-PSS keys' algorithms ([`crate::offload::pss_keys`]), which ring's set lacks.
 
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
 use rustls::SignatureScheme;
 use webpki::ring as guest;
 
-use crate::offload::{self, SignatureAlgorithm};
+use crate::offload::{self, pss_keys, SignatureAlgorithm};
+use crate::verify::{RSA_PSS_PSS_SHA256, RSA_PSS_PSS_SHA384, RSA_PSS_PSS_SHA512};
 
 /// An algorithm verified by the host when it accepts, else by ring in the guest.
 #[derive(Debug)]
@@ -92,6 +94,13 @@ pub(crate) static ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorit
         guest::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
         guest::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
         guest::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+        // RSA-PSS keys: no ring provider algorithm has them.
+        &pss_keys::UNRESTRICTED_SHA256,
+        &pss_keys::UNRESTRICTED_SHA384,
+        &pss_keys::UNRESTRICTED_SHA512,
+        &pss_keys::SHA256_KEY,
+        &pss_keys::SHA384_KEY,
+        &pss_keys::SHA512_KEY,
     ],
     mapping: &[
         // TLS 1.2 does not fix the curve by the scheme; TLS 1.3 does.
@@ -104,6 +113,10 @@ pub(crate) static ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorit
             &[&ECDSA_P256_SHA256, &ECDSA_P384_SHA256],
         ),
         (SignatureScheme::ED25519, &[&ED25519]),
+        // OpenSSL's order: PSS by RSA-PSS keys, then by rsaEncryption keys.
+        (RSA_PSS_PSS_SHA512, &pss_keys::SHA512),
+        (RSA_PSS_PSS_SHA384, &pss_keys::SHA384),
+        (RSA_PSS_PSS_SHA256, &pss_keys::SHA256),
         (
             SignatureScheme::RSA_PSS_SHA512,
             &[guest::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
@@ -136,7 +149,8 @@ mod tests {
     use super::*;
 
     /// The wrapped set names the same algorithms, in the same order, with the
-    /// same scheme mapping, as rustls's own ring provider: only who verifies changes.
+    /// same scheme mapping, as rustls's own ring provider: only who verifies
+    /// changes. RSA-PSS keys' algorithms and schemes come on top.
     #[test]
     fn the_same_algorithms_as_the_ring_provider() {
         let ring = rustls::crypto::ring::default_provider().signature_verification_algorithms;
@@ -145,13 +159,55 @@ mod tests {
                 .map(|a| (a.public_key_alg_id(), a.signature_alg_id()))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids(ALGORITHMS.all), ids(ring.all));
-        assert_eq!(ALGORITHMS.mapping.len(), ring.mapping.len());
-        for ((ours_scheme, ours), (ring_scheme, theirs)) in
-            ALGORITHMS.mapping.iter().zip(ring.mapping)
-        {
+        let pss_key = |alg: &&dyn SignatureVerificationAlgorithm| {
+            alg.public_key_alg_id().as_ref().starts_with(PSS_OID)
+        };
+        let ours: Vec<_> = ALGORITHMS
+            .all
+            .iter()
+            .copied()
+            .filter(|a| !pss_key(a))
+            .collect();
+        assert_eq!(ids(&ours), ids(ring.all));
+        assert_eq!(ALGORITHMS.all.iter().copied().filter(pss_key).count(), 6);
+        let pss_schemes = [RSA_PSS_PSS_SHA256, RSA_PSS_PSS_SHA384, RSA_PSS_PSS_SHA512];
+        let ours: Vec<_> = ALGORITHMS
+            .mapping
+            .iter()
+            .filter(|(scheme, _)| !pss_schemes.contains(scheme))
+            .collect();
+        assert_eq!(ours.len(), ring.mapping.len());
+        for ((ours_scheme, ours), (ring_scheme, theirs)) in ours.into_iter().zip(ring.mapping) {
             assert_eq!(ours_scheme, ring_scheme);
             assert_eq!(ids(ours), ids(theirs));
+        }
+    }
+
+    /// The DER of id-RSASSA-PSS (1.2.840.113549.1.1.10), tag and length included.
+    const PSS_OID: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a,
+    ];
+
+    /// Each rsa_pss_pss scheme maps to the two key forms of its own hash only.
+    #[test]
+    fn pss_pss_schemes_map_to_their_hash() {
+        use rustls::pki_types::alg_id;
+        for (scheme, signature) in [
+            (RSA_PSS_PSS_SHA256, alg_id::RSA_PSS_SHA256),
+            (RSA_PSS_PSS_SHA384, alg_id::RSA_PSS_SHA384),
+            (RSA_PSS_PSS_SHA512, alg_id::RSA_PSS_SHA512),
+        ] {
+            let (_, algs) = ALGORITHMS
+                .mapping
+                .iter()
+                .find(|(mapped, _)| *mapped == scheme)
+                .expect("mapped");
+            assert_eq!(algs.len(), 2);
+            for alg in *algs {
+                assert_eq!(alg.signature_alg_id(), signature);
+                assert!(alg.public_key_alg_id().as_ref().starts_with(PSS_OID));
+            }
+            assert!(ALGORITHMS.supported_schemes().contains(&scheme));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The connection part: what each connection decides for itself, even under a
 //! shared secure context (SNI, ALPN, verification, sessions, events).
 
+use crate::javascript::is_ip;
 use crate::options::{ConnectOptions, DEFAULT_HOST};
 use crate::TlsError;
 
@@ -68,13 +69,20 @@ pub(crate) struct Settings {
     pub(crate) enable_trace: bool,
     /// The session to resume (`session`), as the caller gave it.
     pub(crate) session: Option<Vec<u8>>,
+    /// `minDHSize` rounded up: a DH group of fewer bits is refused (sizes are
+    /// whole, so `bits < minDHSize` is `bits < min_dh_bits`).
+    pub(crate) min_dh_bits: u64,
 }
+
+/// Node's default `minDHSize`.
+const DEFAULT_MIN_DH_SIZE: f64 = 1024.0;
 
 impl ConnectOptions {
     /// Applies Node's defaults and checks the connection-level options.
     pub(crate) fn settings(&self) -> Result<Settings, TlsError> {
         let connection = &self.connection;
         connection.check_min_dh_size()?;
+        connection.check_servername()?;
         let host = self.target.host.as_deref().filter(|h| !h.is_empty());
         let sni = connection
             .servername
@@ -93,11 +101,27 @@ impl ConnectOptions {
             request_ocsp: connection.request_ocsp == Some(true),
             enable_trace: connection.enable_trace == Some(true),
             session: connection.session.clone(),
+            // Checked to be at least 1 above; `as` saturates Infinity.
+            min_dh_bits: connection.min_dh_size.unwrap_or(DEFAULT_MIN_DH_SIZE).ceil() as u64,
         })
     }
 }
 
 impl ConnectionOptions {
+    /// Node 26 refuses an IP address as `servername` (RFC 6066 names hosts
+    /// only); Node 20 warned (DEP0123) and sent none. Its reason ends with a
+    /// full stop before Node's own, hence the two.
+    fn check_servername(&self) -> Result<(), TlsError> {
+        match &self.servername {
+            Some(name) if is_ip(name) => Err(TlsError::invalid_arg_value_because(
+                "servername",
+                "Setting the TLS ServerName to an IP address is not permitted.",
+                &format!("'{name}'"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// `minDHSize` as current Node checks it: at least 1 (NaN is refused). Node
     /// 20 refuses 0, negatives and NaN with an internal assertion instead.
     pub(crate) fn check_min_dh_size(&self) -> Result<(), TlsError> {

@@ -30,6 +30,10 @@ pub struct ContextOptions {
     pub secure_options: Option<f64>,
     /// `allowPartialTrustChain`; default false.
     pub allow_partial_trust_chain: Option<bool>,
+    /// `certificateCompression`: the algorithms to offer for the server's
+    /// certificate (`'zlib'`, `'brotli'`, `'zstd'`), most preferred first.
+    /// `None` or empty: none offered.
+    pub certificate_compression: Option<Vec<String>>,
 }
 
 impl ContextOptions {

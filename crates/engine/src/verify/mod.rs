@@ -22,6 +22,7 @@ pub(crate) mod identity;
 mod issuers;
 mod names;
 mod openssl_chain;
+mod pss_pss;
 pub(crate) mod roots;
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use crate::TlsError;
 
 pub(crate) use codes::openssl_error;
+pub(crate) use pss_pss::{RSA_PSS_PSS_SHA256, RSA_PSS_PSS_SHA384, RSA_PSS_PSS_SHA512};
 pub(crate) use trust::certificates_in;
 pub(crate) use trust::TrustStore;
 pub(crate) use verifier::AcceptChainVerifier;
@@ -66,8 +68,16 @@ pub(crate) fn verify_chain(
         match webpki::EndEntityCert::try_from(leaf) {
             Ok(end_entity) => {
                 match webpki_verdict(trust, algorithms, (leaf.as_ref(), &end_entity), served, now) {
-                    Ok(WebpkiVerdict::Trusted) => return Ok(()),
-                    Ok(WebpkiVerdict::NameChecksTooCostly) => {
+                    Ok((WebpkiVerdict::Trusted, path)) => {
+                        return as_openssl_after_webpki(
+                            trust,
+                            algorithms,
+                            (leaf, &end_entity),
+                            (served, &path),
+                            now,
+                        )
+                    }
+                    Ok((WebpkiVerdict::NameChecksTooCostly, _)) => {
                         return Err(openssl_error(bounds::NAME_CHECKS_TOO_COSTLY))
                     }
                     Err(err) => Some(err),
@@ -78,16 +88,33 @@ pub(crate) fn verify_chain(
             }
             // webpki reads no certificate over 64 KiB; OpenSSL does.
             Err(_) if bounds::too_long_for_webpki(leaf) => None,
-            Err(_) => return Err(openssl_error("CERT_SIGNATURE_FAILURE")),
+            // webpki cannot read the server's certificate (an unknown critical
+            // extension, a duplicated or malformed one); OpenSSL reads it and
+            // names what is wrong. The model is never taken at its word here.
+            Err(_) => {
+                return Err(openssl_error(
+                    match model_verdict(trust, algorithms, leaf, served, now) {
+                        openssl_chain::Judgement::Refused(code) => code,
+                        _ => "CERT_SIGNATURE_FAILURE",
+                    },
+                ))
+            }
         }
     };
     if let Some(failure) = &failure {
-        if !openssl_may_differ(failure) {
+        if !openssl_may_differ(failure) && !model_names_better(failure) {
             return Err(openssl_error(openssl_code(failure, chain)));
         }
     }
     match model_verdict(trust, algorithms, leaf, served, now) {
-        openssl_chain::Judgement::Trusted => Ok(()),
+        // Where webpki refused for a reason the model does not check, the
+        // model only names the failure; it never accepts the chain.
+        openssl_chain::Judgement::Trusted => match &failure {
+            Some(failure) if model_names_better(failure) => {
+                Err(openssl_error(openssl_code(failure, chain)))
+            }
+            _ => Ok(()),
+        },
         openssl_chain::Judgement::Refused(code) => Err(openssl_error(code)),
         // webpki spent its budget on name constraints: refused as OpenSSL
         // refuses a name check it will not pay for.
@@ -99,8 +126,144 @@ pub(crate) fn verify_chain(
         {
             Err(openssl_error(bounds::NAME_CHECKS_TOO_COSTLY))
         }
+        // Name constraints the model does not judge, which webpki could not
+        // read or apply to a name: OpenSSL's "unsupported or invalid name syntax".
+        openssl_chain::Judgement::Unsure if failure.as_ref().is_some_and(is_name_syntax) => {
+            Err(openssl_error("UNSUPPORTED_NAME_SYNTAX"))
+        }
         openssl_chain::Judgement::Unsure => Err(openssl_error("CERT_UNTRUSTED")),
     }
+}
+
+/// The path webpki verified: the leaf's intermediates, and its trust anchor.
+struct WebpkiPath {
+    /// The intermediates, DER, from the leaf's issuer up.
+    intermediates: Vec<Vec<u8>>,
+    /// The anchor's subject and key, as webpki reads them from a certificate.
+    anchor: (Vec<u8>, Vec<u8>),
+}
+
+impl WebpkiPath {
+    /// Whether the OpenSSL model's chain (leaf first, ending at a trusted
+    /// certificate) is this path.
+    fn is(&self, chain: &[&[u8]]) -> bool {
+        let Some((top, below)) = chain.split_last() else {
+            return false;
+        };
+        let Some(intermediates) = below.get(1..) else {
+            return false;
+        };
+        let same_anchor =
+            webpki::anchor_from_trusted_cert(&CertificateDer::from(*top)).is_ok_and(|anchor| {
+                anchor.subject.as_ref() == self.anchor.0.as_slice()
+                    && anchor.subject_public_key_info.as_ref() == self.anchor.1.as_slice()
+            });
+        same_anchor
+            && intermediates.len() == self.intermediates.len()
+            && intermediates
+                .iter()
+                .zip(&self.intermediates)
+                .all(|(model, webpki)| *model == webpki.as_slice())
+    }
+}
+
+/// A chain webpki accepted, judged as Node 26 judges it. OpenSSL builds one
+/// path of its own and checks more of it than webpki does (the trust
+/// anchor's extensions, how each issuer may sign, the CRLs' extensions and
+/// their issuers' keyUsage). When its path is webpki's, the signatures are
+/// not verified twice; when it is another, the model judges that path in
+/// full, and webpki applies the name constraints the model does not.
+fn as_openssl_after_webpki(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    (leaf, end_entity): (&CertificateDer<'_>, &webpki::EndEntityCert<'_>),
+    (served, webpki_path): (&[CertificateDer<'_>], &WebpkiPath),
+    now: UnixTime,
+) -> Result<(), TlsError> {
+    let (judgement, same_path) =
+        with_model_inputs(trust, algorithms, leaf, served, now, |inputs| {
+            let (judgement, path) = openssl_chain::judge_unsigned(inputs);
+            // A leaf the model cannot read leaves webpki's verdict standing.
+            (judgement, path.is_empty() || webpki_path.is(&path))
+        });
+    if same_path {
+        return match judgement {
+            openssl_chain::Judgement::Refused(code) => Err(openssl_error(code)),
+            // What the model does not judge (name constraints) webpki did on this path.
+            _ => Ok(()),
+        };
+    }
+    let (judgement, path) = with_model_inputs(trust, algorithms, leaf, served, now, |inputs| {
+        let (judgement, path) = openssl_chain::judge_with_path(inputs);
+        (
+            judgement,
+            path.into_iter().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+        )
+    });
+    match judgement {
+        openssl_chain::Judgement::Trusted => Ok(()),
+        openssl_chain::Judgement::Refused(code) => Err(openssl_error(code)),
+        openssl_chain::Judgement::Unsure => {
+            webpki_on_path(trust, algorithms, end_entity, &path, now).map_err(|err| {
+                let mut chain = vec![CertificateDer::from(leaf.as_ref())];
+                chain.extend(
+                    path.iter()
+                        .skip(1)
+                        .map(|der| CertificateDer::from(der.as_slice())),
+                );
+                openssl_error(openssl_code(&err, &chain))
+            })
+        }
+    }
+}
+
+/// webpki's verdict on exactly this path (leaf first, the trusted certificate
+/// last), for the name constraints along the path OpenSSL builds.
+fn webpki_on_path(
+    trust: &TrustStore,
+    algorithms: &WebPkiSupportedAlgorithms,
+    end_entity: &webpki::EndEntityCert<'_>,
+    path: &[Vec<u8>],
+    now: UnixTime,
+) -> Result<(), webpki::Error> {
+    let Some((top, middle)) = path.get(1..).and_then(<[Vec<u8>]>::split_last) else {
+        return Err(webpki::Error::UnknownIssuer);
+    };
+    let top = CertificateDer::from(top.as_slice());
+    let anchor = webpki::anchor_from_trusted_cert(&top)?;
+    let intermediates: Vec<CertificateDer<'_>> = middle
+        .iter()
+        .map(|der| CertificateDer::from(der.as_slice()))
+        .collect();
+    let crls: Vec<&webpki::CertRevocationList<'_>> = trust.crls.iter().collect();
+    end_entity
+        .verify_for_usage(
+            algorithms.all,
+            &[anchor],
+            &intermediates,
+            now,
+            webpki::KeyUsage::server_auth(),
+            revocation(&crls),
+            None,
+        )
+        .map(|_| ())
+}
+
+/// webpki's revocation options for Node's `crl`: with it, Node has OpenSSL
+/// check the whole chain and refuse a certificate whose issuer published no
+/// CRL (UNABLE_TO_GET_CRL).
+fn revocation<'a>(
+    crls: &'a [&'a webpki::CertRevocationList<'a>],
+) -> Option<webpki::RevocationOptions<'a>> {
+    webpki::RevocationOptionsBuilder::new(crls)
+        .ok()
+        .map(|builder| {
+            builder
+                .with_depth(webpki::RevocationCheckDepth::Chain)
+                .with_status_policy(webpki::UnknownStatusPolicy::Deny)
+                .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
+                .build()
+        })
 }
 
 /// The OpenSSL model's verdict on the leaf and the intermediates considered.
@@ -233,15 +396,26 @@ enum WebpkiVerdict {
 }
 
 /// webpki's verdict on the chain, with OpenSSL's guard on the cost of name
-/// constraints applied to the path it found.
+/// constraints applied to the path it found, and that path.
 fn webpki_verdict(
     trust: &TrustStore,
     algorithms: &WebPkiSupportedAlgorithms,
     (end_entity_der, end_entity): (&[u8], &webpki::EndEntityCert<'_>),
     served: &[CertificateDer<'_>],
     now: UnixTime,
-) -> Result<WebpkiVerdict, webpki::Error> {
+) -> Result<(WebpkiVerdict, WebpkiPath), webpki::Error> {
     with_webpki_path(trust, algorithms, end_entity, served, now, |path| {
+        let anchor = path.anchor();
+        let webpki_path = WebpkiPath {
+            intermediates: path
+                .intermediate_certificates()
+                .map(|cert| cert.der().to_vec())
+                .collect(),
+            anchor: (
+                anchor.subject.as_ref().to_vec(),
+                anchor.subject_public_key_info.as_ref().to_vec(),
+            ),
+        };
         let intermediates: Vec<CertificateDer<'_>> = path
             .intermediate_certificates()
             .map(|cert| cert.der())
@@ -252,12 +426,16 @@ fn webpki_verdict(
             .name_constraints
             .as_ref()
             .map(|nc| nc.as_ref());
-        if openssl_chain::name_checks_too_costly(end_entity_der, &intermediates, anchor_constraints)
-        {
+        let verdict = if openssl_chain::name_checks_too_costly(
+            end_entity_der,
+            &intermediates,
+            anchor_constraints,
+        ) {
             WebpkiVerdict::NameChecksTooCostly
         } else {
             WebpkiVerdict::Trusted
-        }
+        };
+        (verdict, webpki_path)
     })
 }
 
@@ -272,17 +450,7 @@ fn with_webpki_path<R>(
     on_path: impl FnOnce(&webpki::VerifiedPath<'_>) -> R,
 ) -> Result<R, webpki::Error> {
     let crls: Vec<&webpki::CertRevocationList<'_>> = trust.crls.iter().collect();
-    // With `crl`, Node has OpenSSL check the whole chain and refuse a certificate
-    // whose issuer published no CRL (UNABLE_TO_GET_CRL).
-    let revocation = webpki::RevocationOptionsBuilder::new(&crls)
-        .ok()
-        .map(|builder| {
-            builder
-                .with_depth(webpki::RevocationCheckDepth::Chain)
-                .with_status_policy(webpki::UnknownStatusPolicy::Deny)
-                .with_expiration_policy(webpki::ExpirationPolicy::Enforce)
-                .build()
-        });
+    let revocation = revocation(&crls);
     let with_ca_issuers: Vec<CertificateDer<'_>>;
     let intermediates: &[CertificateDer<'_>] = if trust.ca_issuers.is_empty() {
         served
@@ -324,10 +492,42 @@ fn openssl_may_differ(err: &webpki::Error) -> bool {
             | E::CaUsedAsEndEntity
             | E::InvalidSignatureForPublicKey
             | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+            // A key ring refuses and OpenSSL uses (RSA under 2048 bits): the
+            // model names its size, as OpenSSL's security level 2 does.
+            | E::UnsupportedSignatureAlgorithmContext(_)
             | E::MaximumPathDepthExceeded
             | E::MaximumSignatureChecksExceeded
             | E::MaximumPathBuildCallsExceeded
             | E::MaximumNameConstraintComparisonsExceeded
+    )
+}
+
+/// Whether the model names this webpki refusal as OpenSSL would (a path
+/// length, an empty extendedKeyUsage, an extension webpki cannot handle or
+/// read, name constraints it cannot read), though it does not check what
+/// webpki found wrong: its refusal is taken, never its acceptance.
+fn model_names_better(err: &webpki::Error) -> bool {
+    use webpki::Error as E;
+    matches!(
+        err,
+        E::PathLenConstraintViolated
+            | E::EmptyEkuExtension
+            | E::UnsupportedCriticalExtension
+            | E::ExtensionValueInvalid
+            | E::BadDer
+    ) || is_name_syntax(err)
+}
+
+/// A name or name constraint webpki could not read or compare.
+fn is_name_syntax(err: &webpki::Error) -> bool {
+    use webpki::Error as E;
+    matches!(
+        err,
+        E::MalformedNameConstraint
+            | E::InvalidNetworkMaskConstraint
+            | E::MalformedDnsIdentifier
+            | E::UnsupportedNameType
+            | E::BadDer
     )
 }
 
@@ -343,7 +543,9 @@ fn openssl_code(err: &webpki::Error, chain: &[CertificateDer<'_>]) -> &'static s
         E::InvalidCrlSignatureForPublicKey
         | E::UnsupportedCrlSignatureAlgorithmContext(_)
         | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => "CRL_SIGNATURE_FAILURE",
-        E::RequiredEkuNotFoundContext(_) => "INVALID_PURPOSE",
+        E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => "INVALID_PURPOSE",
+        E::PathLenConstraintViolated => "PATH_LENGTH_EXCEEDED",
+        E::UnsupportedCriticalExtension => "UNHANDLED_CRITICAL_EXTENSION",
         E::EndEntityUsedAsCa => not_a_ca_code(chain),
         E::NameConstraintViolation => "PERMITTED_VIOLATION",
         // webpki knows no MD5 or SHA-1 signature; OpenSSL checks them, but its

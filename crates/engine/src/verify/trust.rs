@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor};
+use x509_parser::asn1_rs::{Any, FromDer};
 
 use super::openssl_chain;
 use super::roots;
@@ -163,9 +164,50 @@ impl TrustStore {
     }
 }
 
-/// Every certificate in a PEM text; malformed blocks are skipped.
+/// The labels OpenSSL's `PEM_read_bio_X509_AUX` reads a certificate under:
+/// today's, the old `X509 CERTIFICATE`, and `TRUSTED CERTIFICATE`, whose
+/// certificate is followed by OpenSSL's trust settings.
+const CERTIFICATE_LABELS: [&str; 3] = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"];
+
+/// Every certificate in a PEM text, under any of [`CERTIFICATE_LABELS`];
+/// malformed blocks are skipped, and a trusted certificate's settings left
+/// out (they are OpenSSL's own, and not applied here).
 pub(crate) fn certificates_in(pem: &[u8]) -> Vec<CertificateDer<'static>> {
-    CertificateDer::pem_slice_iter(pem)
-        .filter_map(Result::ok)
-        .collect()
+    let mut found = Vec::new();
+    let mut lines = pem.split(|&b| b == b'\n');
+    while let Some(line) = lines.next() {
+        let line = line.trim_ascii_end();
+        let Some(label) = line
+            .strip_prefix(b"-----BEGIN ")
+            .and_then(|rest| rest.strip_suffix(b"-----"))
+            .and_then(|label| std::str::from_utf8(label).ok())
+            .filter(|label| CERTIFICATE_LABELS.contains(label))
+        else {
+            continue;
+        };
+        let end = format!("-----END {label}-----");
+        let mut block = String::from("-----BEGIN CERTIFICATE-----\n");
+        for body in lines.by_ref() {
+            let body = body.trim_ascii_end();
+            if body == end.as_bytes() {
+                block.push_str("-----END CERTIFICATE-----\n");
+                break;
+            }
+            block.push_str(&String::from_utf8_lossy(body));
+            block.push('\n');
+        }
+        let Ok(der) = CertificateDer::from_pem_slice(block.as_bytes()) else {
+            continue;
+        };
+        match label {
+            "TRUSTED CERTIFICATE" => {
+                if let Ok((rest, _)) = Any::from_der(&der) {
+                    let certificate = &der[..der.len() - rest.len()];
+                    found.push(CertificateDer::from(certificate.to_vec()));
+                }
+            }
+            _ => found.push(der),
+        }
+    }
+    found
 }

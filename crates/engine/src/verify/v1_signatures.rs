@@ -10,9 +10,13 @@ use rustls::pki_types::{CertificateDer, SubjectPublicKeyInfoDer};
 use rustls::{CertificateError, DigitallySignedStruct, PeerMisbehaved, SignatureScheme};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// A handshake signature by the key of a version 1 certificate, for the
+use super::pss_pss::{is_pss_pss, RSA_PSS_PSS_SHA256, RSA_PSS_PSS_SHA384, RSA_PSS_PSS_SHA512};
+
+/// A handshake signature by the key of a version 1 certificate (or of one
+/// webpki cannot read at all: an unknown critical extension, a duplicated or
+/// malformed one, which OpenSSL reads and the chain verdict names), for the
 /// verifier to try when rustls's own check failed with `failure`; a
-/// certificate of another version keeps `failure`.
+/// certificate webpki reads keeps `failure`.
 pub(super) fn verify_with_v1_key(
     failure: rustls::Error,
     tls13: bool,
@@ -21,7 +25,7 @@ pub(super) fn verify_with_v1_key(
     dss: &DigitallySignedStruct,
     algorithms: &WebPkiSupportedAlgorithms,
 ) -> Result<HandshakeSignatureValid, rustls::Error> {
-    match version_1_key(cert) {
+    match version_1_key(cert).or_else(|| unreadable_by_webpki_key(cert)) {
         Some(spki) => {
             let scheme = dss.scheme;
             verify_by_key(spki, tls13, message, scheme, dss.signature(), algorithms)
@@ -29,6 +33,16 @@ pub(super) fn verify_with_v1_key(
         }
         None => Err(failure),
     }
+}
+
+/// The SubjectPublicKeyInfo of a certificate webpki cannot read; `None` when
+/// webpki reads it (then rustls's own check stands) or x509-parser cannot.
+fn unreadable_by_webpki_key<'a>(cert: &'a CertificateDer<'_>) -> Option<&'a [u8]> {
+    if webpki::EndEntityCert::try_from(cert).is_ok() {
+        return None;
+    }
+    let (_, parsed) = X509Certificate::from_der(cert.as_ref()).ok()?;
+    Some(parsed.tbs_certificate.subject_pki.raw)
 }
 
 /// The SubjectPublicKeyInfo of a version 1 certificate; `None` for another version.
@@ -48,10 +62,14 @@ const TLS13_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PSS_SHA512,
     SignatureScheme::ED25519,
     SignatureScheme::ED448,
+    RSA_PSS_PSS_SHA256,
+    RSA_PSS_PSS_SHA384,
+    RSA_PSS_PSS_SHA512,
 ];
 
 /// Verifies a handshake signature with `spki`, choosing algorithms as rustls
-/// does: in TLS 1.3 the scheme's first, in TLS 1.2 any of the scheme's.
+/// does: in TLS 1.3 the scheme's first, in TLS 1.2 any of the scheme's (and
+/// any of an rsa_pss_pss scheme's in both).
 pub(super) fn verify_by_key(
     spki: &[u8],
     tls13: bool,
@@ -72,7 +90,8 @@ pub(super) fn verify_by_key(
         .filter(|_| usable)
         .ok_or_else(unadvertised)?;
     // The mapping never holds an empty list; were it empty, nothing verifies.
-    let candidates = if tls13 {
+    // An RSA-PSS key's scheme has one algorithm per key form: all are tried.
+    let candidates = if tls13 && !is_pss_pss(scheme) {
         candidates.get(..1).unwrap_or(candidates)
     } else {
         candidates

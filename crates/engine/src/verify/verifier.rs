@@ -14,6 +14,7 @@ use rustls::{
 };
 
 use super::codes::openssl_error;
+use super::pss_pss::{is_pss_pss, verify_pss_pss};
 use super::v1_signatures::verify_with_v1_key;
 
 /// A rustls verifier that lets the handshake finish whatever the chain, so that
@@ -75,7 +76,9 @@ impl AcceptChainVerifier {
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         self.offered(dss)?;
-        let checked = if tls13 {
+        let checked = if is_pss_pss(dss.scheme) {
+            verify_pss_pss(message, cert, dss, &self.algorithms)
+        } else if tls13 {
             verify_tls13_signature(message, cert, dss, &self.algorithms)
         } else {
             verify_tls12_signature(message, cert, dss, &self.algorithms)

@@ -89,8 +89,8 @@ pub(super) fn named(oid: &str) -> Option<&'static Curve> {
     CURVES.iter().find(|curve| curve.oid == oid)
 }
 
-/// A public point as OpenSSL 3 decodes and re-encodes it: checked to lie on
-/// the curve, then written uncompressed whatever its form in the certificate.
+/// A public point as OpenSSL 3.5 shows it: checked to lie on the curve, then
+/// written as the certificate encodes it (OpenSSL 3.0 wrote it uncompressed).
 pub(super) fn ec_point(curve: &Curve, encoded: &[u8]) -> Option<Vec<u8>> {
     let number = |hex: &str| {
         let digits: String = hex.chars().filter(char::is_ascii_hexdigit).collect();
@@ -127,14 +127,9 @@ pub(super) fn ec_point(curve: &Curve, encoded: &[u8]) -> Option<Vec<u8>> {
         }
         _ => return None,
     };
-    let mut out = Vec::with_capacity(1 + 2 * field);
-    out.push(0x04);
-    for coordinate in [x, y] {
-        let bytes = coordinate.to_bytes_be();
-        out.resize(out.len() + field.saturating_sub(bytes.len()), 0);
-        out.extend_from_slice(&bytes);
-    }
-    Some(out)
+    // Checked only: a compressed point's y is found to prove it exists.
+    let _ = y;
+    Some(encoded.to_vec())
 }
 
 /// A square root of `n` modulo the odd prime `p` (Tonelli-Shanks), if any.

@@ -1,6 +1,7 @@
-//! The public key fields Node shows, for the two key types it describes:
-//! rsaEncryption (`bits`, `modulus`, `exponent`, `pubkey`) and id-ecPublicKey
-//! on a named curve (`bits`, `pubkey`, `asn1Curve`, `nistCurve`).
+//! The public key fields Node shows, for the key types it describes:
+//! rsaEncryption and id-RSASSA-PSS (`bits`, `modulus`, `exponent`, `pubkey`),
+//! and id-ecPublicKey on a named curve (`bits`, `pubkey`, `asn1Curve`,
+//! `nistCurve`).
 
 use x509_parser::asn1_rs::{Any, FromDer};
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -14,15 +15,19 @@ use crate::der;
 /// OpenSSL could not decode, leaves them empty.
 pub(super) fn describe_key(spki: &SubjectPublicKeyInfo<'_>, info: &mut PeerCertificate) {
     let key: &[u8] = spki.subject_public_key.data.as_ref();
-    match dotted(&spki.algorithm.algorithm).as_str() {
-        "1.2.840.113549.1.1.1" => {
+    let algorithm = dotted(&spki.algorithm.algorithm);
+    match algorithm.as_str() {
+        // rsaEncryption, and id-RSASSA-PSS, which Node 26 describes alike.
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             let Some((modulus, exponent)) = rsa_numbers(key) else {
                 return;
             };
             info.bits = Some(bit_length(modulus));
             info.modulus = Some(bn_print(modulus));
-            info.exponent = Some(format!("0x{:x}", word(exponent)));
-            info.pubkey = Some(rsa_spki(modulus, exponent));
+            // Node 26 prints the whole number (Node 20 cut it to 64 bits).
+            info.exponent = Some(format!("0x{}", bn_print(exponent).to_ascii_lowercase()));
+            let pss = algorithm.ends_with(".10");
+            info.pubkey = Some(rsa_spki(modulus, exponent, pss));
         }
         "1.2.840.10045.2.1" => {
             let curve = spki
@@ -34,13 +39,19 @@ pub(super) fn describe_key(spki: &SubjectPublicKeyInfo<'_>, info: &mut PeerCerti
             let Some(curve) = curve else {
                 return;
             };
-            // OpenSSL drops a key whose point it cannot decode.
-            if let Some(point) = curves::ec_point(curve, key) {
-                info.bits = Some(curve.bits);
-                info.pubkey = Some(point);
-                info.asn1_curve = Some(curve.asn1.to_owned());
-                info.nist_curve = curve.nist.map(str::to_owned);
+            // OpenSSL drops a key whose point it cannot decode; the point
+            // at infinity (one zero byte) OpenSSL 3.5 keeps, showing no point.
+            let point = match key {
+                [0] => None,
+                _ => Some(curves::ec_point(curve, key)),
+            };
+            if let Some(None) = point {
+                return;
             }
+            info.bits = Some(curve.bits);
+            info.pubkey = point.flatten();
+            info.asn1_curve = Some(curve.asn1.to_owned());
+            info.nist_curve = curve.nist.map(str::to_owned);
         }
         _ => {}
     }
@@ -67,10 +78,14 @@ fn rsa_numbers(key: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// `i2d_RSA_PUBKEY`: SubjectPublicKeyInfo { rsaEncryption, NULL } around
-/// RSAPublicKey { n, e }, re-encoded as OpenSSL writes it.
-fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+/// RSAPublicKey { n, e }, re-encoded as OpenSSL writes it; for an RSA-PSS
+/// key, OpenSSL 3.5 writes rsaEncryption without the NULL.
+fn rsa_spki(modulus: &[u8], exponent: &[u8], pss: bool) -> Vec<u8> {
     const RSA_ALGORITHM: &[u8] = &[
         0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    const RSA_ALGORITHM_NO_NULL: &[u8] = &[
+        0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
     ];
     let key = der::sequence(&[
         &der::unsigned_integer(modulus),
@@ -78,17 +93,12 @@ fn rsa_spki(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
     ]);
     // A BIT STRING with no unused bits.
     let bits = der::tlv(0x03, &[&[0], &key]);
-    der::sequence(&[RSA_ALGORITHM, &bits])
-}
-
-/// `BN_get_word`: the value, or all ones when it does not fit in 64 bits.
-pub(super) fn word(magnitude: &[u8]) -> u64 {
-    if magnitude.len() > 8 {
-        return u64::MAX;
-    }
-    magnitude
-        .iter()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    let algorithm = if pss {
+        RSA_ALGORITHM_NO_NULL
+    } else {
+        RSA_ALGORITHM
+    };
+    der::sequence(&[algorithm, &bits])
 }
 
 /// `BN_print`: uppercase hex without leading zero digits; `0` for zero.

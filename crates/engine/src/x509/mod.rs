@@ -48,6 +48,9 @@ pub(crate) fn describe(der: &[u8]) -> Result<PeerCertificate, TlsError> {
     let raw = der
         .get(..der.len().saturating_sub(rest.len()))
         .unwrap_or(der);
+    if validity::openssl_refuses_times(&cert) {
+        return Err(unparseable());
+    }
     let (valid_from, valid_to) = validity::validity_texts(&cert);
     let mut info = PeerCertificate {
         subject: names::name_entries(cert.subject()).ok_or_else(unparseable)?,

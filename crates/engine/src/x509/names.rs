@@ -37,21 +37,17 @@ pub(super) fn attribute_text(value: &Any<'_>) -> AttributeText {
     text.map_or(AttributeText::Refused, AttributeText::Text)
 }
 
-/// `subject` or `issuer`: every attribute with its short name. Node shows no
-/// name at all when one value cannot be shown as text; `None` when OpenSSL
-/// refuses the certificate for one of them.
+/// `subject` or `issuer`: every attribute with its short name. Node 26 shows
+/// a value it cannot show as text as an empty name and value (Node 20 showed
+/// no name at all); `None` when OpenSSL refuses the certificate for one of them.
 pub(super) fn name_entries(name: &X509Name<'_>) -> Option<Vec<(String, String)>> {
     let mut entries = Vec::new();
-    let mut opaque = false;
     for attr in name.iter_attributes() {
         match attribute_text(attr.attr_value()) {
             AttributeText::Text(text) => entries.push((field_name(attr.attr_type()), text)),
-            AttributeText::Opaque => opaque = true,
+            AttributeText::Opaque => entries.push((String::new(), String::new())),
             AttributeText::Refused => return None,
         }
-    }
-    if opaque {
-        entries.clear();
     }
     Some(entries)
 }

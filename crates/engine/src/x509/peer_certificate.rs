@@ -20,7 +20,7 @@ pub struct PeerCertificate {
     pub modulus: Option<String>,
     /// `exponent` (RSA): `'0x10001'`.
     pub exponent: Option<String>,
-    /// `pubkey`: RSA's SubjectPublicKeyInfo DER, or EC's point (uncompressed).
+    /// `pubkey`: RSA's SubjectPublicKeyInfo DER, or EC's point as the certificate encodes it.
     pub pubkey: Option<Vec<u8>>,
     /// `asn1Curve` (EC): `'prime256v1'`.
     pub asn1_curve: Option<String>,

@@ -17,8 +17,28 @@ pub(super) fn validity_texts(cert: &X509Certificate<'_>) -> (String, String) {
     )
 }
 
+/// Whether OpenSSL 3.5 refuses to load the certificate for its validity's
+/// encoding: a UTCTime in `Z` without seconds (`YYMMDDHHMMZ`), or a
+/// GeneralizedTime with neither `Z` nor an offset. OpenSSL 3.0 loaded both.
+pub(super) fn openssl_refuses_times(cert: &X509Certificate<'_>) -> bool {
+    let Some(times) = validity_times(cert.tbs_certificate.as_ref()) else {
+        return false;
+    };
+    times.iter().any(|time| match time.header.tag().0 {
+        23 => time.data.len() == 11 && time.data.ends_with(b"Z"),
+        24 => !time.data.iter().any(|b| matches!(b, b'Z' | b'+' | b'-')),
+        _ => false,
+    })
+}
+
 /// The contents of notBefore and notAfter, found by walking the TBS.
 fn raw_validity(tbs: &[u8]) -> Option<(&[u8], &[u8])> {
+    let [not_before, not_after] = validity_times(tbs)?;
+    Some((not_before.data, not_after.data))
+}
+
+/// notBefore and notAfter, tags and contents, found by walking the TBS.
+fn validity_times(tbs: &[u8]) -> Option<[Any<'_>; 2]> {
     let (_, tbs) = Any::from_der(tbs).ok()?;
     let mut rest = tbs.data;
     let mut fields = Vec::with_capacity(5);
@@ -32,7 +52,7 @@ fn raw_validity(tbs: &[u8]) -> Option<(&[u8], &[u8])> {
     let validity = fields.get(skip + 3)?;
     let (rest, not_before) = Any::from_der(validity.data).ok()?;
     let (_, not_after) = Any::from_der(rest).ok()?;
-    Some((not_before.data, not_after.data))
+    Some([not_before, not_after])
 }
 
 /// One time in `ASN1_TIME_print`'s form, its fraction read from `raw`.

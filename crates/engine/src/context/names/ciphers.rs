@@ -3,6 +3,7 @@
 
 use rustls::{CipherSuite, SupportedCipherSuite};
 
+use crate::javascript::inspect_empty_strings;
 use crate::TlsError;
 
 /// One cipher suite rustls can offer, with its OpenSSL and IANA names and the
@@ -16,7 +17,8 @@ pub(super) struct SuiteName {
     aead: &'static str,
 }
 
-/// Every suite of rustls's ring provider. TLS 1.3 suites first.
+/// Every suite of rustls's ring provider, and the DHE-RSA suites built beside
+/// them (`context::kx`). TLS 1.3 suites first.
 pub(super) const SUITES: &[SuiteName] = &[
     SuiteName {
         id: 0x1301,
@@ -81,10 +83,36 @@ pub(super) const SUITES: &[SuiteName] = &[
         ecdsa: false,
         aead: "CHACHA20",
     },
+    SuiteName {
+        id: 0x009E,
+        openssl: "DHE-RSA-AES128-GCM-SHA256",
+        iana: "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        ecdsa: false,
+        aead: "AES128GCM",
+    },
+    SuiteName {
+        id: 0x009F,
+        openssl: "DHE-RSA-AES256-GCM-SHA384",
+        iana: "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        ecdsa: false,
+        aead: "AES256GCM",
+    },
+    SuiteName {
+        id: 0xCCAA,
+        openssl: "DHE-RSA-CHACHA20-POLY1305",
+        iana: "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        ecdsa: false,
+        aead: "CHACHA20",
+    },
 ];
 
 fn is_tls13(id: u16) -> bool {
     id >> 8 == 0x13
+}
+
+/// The finite-field DHE suites, which OpenSSL's ECDHE keywords leave out.
+fn is_dhe(id: u16) -> bool {
+    matches!(id, 0x009E | 0x009F | 0xCCAA)
 }
 
 fn entry(id: u16) -> Option<&'static SuiteName> {
@@ -104,10 +132,12 @@ pub(crate) fn cipher_names(suite: CipherSuite) -> (String, String) {
 }
 
 /// The guest's default preference: ChaCha20-Poly1305 first, because in wasm it runs
-/// about four times faster than AES-GCM (ARCHITECTURE.md, "Measured"), then Node's AES order.
+/// about four times faster than AES-GCM (ARCHITECTURE.md, "Measured"), then Node's AES order;
+/// the DHE-RSA suites last, in the order Node's default list gives them.
 pub(super) const DEFAULT_ORDER: &[u16] = &[
     0x1303, 0x1302, 0x1301, // TLS 1.3
-    0xCCA9, 0xCCA8, 0xC02B, 0xC02F, 0xC02C, 0xC030, // TLS 1.2
+    0xCCA9, 0xCCA8, 0xC02B, 0xC02F, 0xC02C, 0xC030, // TLS 1.2 ECDHE
+    0x009E, 0x009F, 0xCCAA, // TLS 1.2 DHE
 ];
 
 /// `tls.DEFAULT_CIPHERS` for this engine: the default preference as a cipher list
@@ -132,8 +162,8 @@ pub(crate) fn supported_cipher_names() -> Vec<String> {
 /// syntax; `TLS_` names choose the TLS 1.3 suites). `None`: the guest's default.
 ///
 /// Understood: exact OpenSSL and IANA names, `!`/`-` exclusions, and the keywords
-/// DEFAULT, ALL, HIGH, ECDHE, EECDH, aECDSA, ECDSA, aRSA, AESGCM, AES128, AES256,
-/// CHACHA20. Other tokens select nothing, as OpenSSL ignores unknown names in a list.
+/// DEFAULT, ALL, HIGH, ECDHE, EECDH, DHE, EDH, aECDSA, ECDSA, aRSA, AESGCM,
+/// AES128, AES256, CHACHA20. Other tokens select nothing, as OpenSSL ignores unknown names in a list.
 pub(crate) fn select_suites(
     ciphers: Option<&str>,
     available: &[SupportedCipherSuite],
@@ -141,6 +171,14 @@ pub(crate) fn select_suites(
     let order = match ciphers {
         // Node treats an empty list as none given (it is falsy there).
         None | Some("") => DEFAULT_ORDER.to_vec(),
+        // Node splits the list at `:` first; with every item empty there is
+        // no TLS 1.2 list and no TLS 1.3 list, which it refuses itself.
+        Some(list) if list.split(':').all(str::is_empty) => {
+            return Err(TlsError::invalid_arg_value(
+                "ciphers",
+                &inspect_empty_strings(list.split(':').count()),
+            ))
+        }
         Some(list) => parse_cipher_list(list)?,
     };
     Ok(order
@@ -162,7 +200,11 @@ pub(super) fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
     // `!` removes suites for good; `-` removes them until a later token adds them back.
     let mut banned: Vec<u16> = Vec::new();
     let mut named_tls13 = false;
-    let mut named_tls12 = false;
+    // Node hands `TLS_` and `!TLS_` items to OpenSSL's TLS 1.3 list, and every
+    // other non-empty `:` item to its cipher list, whitespace included.
+    let mut named_tls12 = list
+        .split(':')
+        .any(|item| !item.is_empty() && !is_tls13_item(item));
     for token in list.split([':', ',', ' ']) {
         // `@SECLEVEL=n` and `@STRENGTH` steer OpenSSL's own checks and ordering,
         // which rustls does not have: the name before them is what counts.
@@ -174,9 +216,13 @@ pub(super) fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
             Some(rest) => (&token[..1], rest),
             None => ("", token),
         };
-        // Node hands `TLS_` names to OpenSSL's TLS 1.3 list, the rest to its cipher list.
-        if name.starts_with("TLS_") && op.is_empty() {
+        if is_tls13_item(token) {
+            // In OpenSSL's TLS 1.3 list, `!TLS_...` is a name it does not
+            // know: ignored, as every unknown name there.
             named_tls13 = true;
+            if !op.is_empty() {
+                continue;
+            }
             if let Some(s) = SUITES.iter().find(|s| is_tls13(s.id) && s.iana == name) {
                 // A suite named twice is offered once, where it was first named.
                 if !tls13.contains(&s.id) {
@@ -218,6 +264,12 @@ pub(super) fn parse_cipher_list(list: &str) -> Result<Vec<u16>, TlsError> {
     Ok(tls13)
 }
 
+/// Whether Node gives this item of a `ciphers` list to OpenSSL's TLS 1.3
+/// list: a `TLS_` name, or one after `!`.
+fn is_tls13_item(item: &str) -> bool {
+    item.strip_prefix('!').unwrap_or(item).starts_with("TLS_")
+}
+
 /// The TLS 1.2 suites one cipher-list token stands for.
 fn keyword_suites(name: &str) -> Vec<u16> {
     let tls12 = SUITES.iter().filter(|s| !is_tls13(s.id));
@@ -229,10 +281,20 @@ fn keyword_suites(name: &str) -> Vec<u16> {
             .collect()
     };
     match name {
-        "DEFAULT" | "ALL" | "HIGH" | "ECDHE" | "EECDH" | "kECDHE" | "AEAD" => DEFAULT_ORDER
+        "DEFAULT" | "ALL" | "HIGH" | "AEAD" => DEFAULT_ORDER
             .iter()
             .copied()
             .filter(|id| !is_tls13(*id))
+            .collect(),
+        "ECDHE" | "EECDH" | "kECDHE" => DEFAULT_ORDER
+            .iter()
+            .copied()
+            .filter(|id| !is_tls13(*id) && !is_dhe(*id))
+            .collect(),
+        "DHE" | "EDH" | "kDHE" | "kEDH" | "DH" => DEFAULT_ORDER
+            .iter()
+            .copied()
+            .filter(|id| is_dhe(*id))
             .collect(),
         "aECDSA" | "ECDSA" => pick(&|s| s.ecdsa),
         "aRSA" | "RSA" => pick(&|s| !s.ecdsa),

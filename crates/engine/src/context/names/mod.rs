@@ -10,7 +10,7 @@ mod versions;
 pub(crate) use ciphers::{
     cipher_names, default_cipher_list, select_suites, supported_cipher_names,
 };
-pub(crate) use groups::{ecdh_curve_failed, ecdh_groups, AUTO_ECDH_CURVE};
+pub(crate) use groups::{ecdh_curve_failed, ecdh_groups, no_suitable_groups, AUTO_ECDH_CURVE};
 pub(crate) use sigalgs::{sigalg_schemes, sigalgs_failed};
 pub(crate) use versions::{
     disabling_bit, protocol_method, protocol_name, Version, DEFAULT_MAX_VERSION,

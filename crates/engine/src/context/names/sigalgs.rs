@@ -5,15 +5,22 @@ use rustls::SignatureScheme;
 use super::openssl_list;
 use crate::TlsError;
 
-/// The signature algorithms OpenSSL 3.0 takes by their own name in `sigalgs`,
-/// with their TLS code points. Others (DSA, ECDSA with SHA-1 or SHA-224) have
-/// only the `KEY+HASH` form.
+/// The signature algorithms Node 26's OpenSSL (3.5) takes by their own name in
+/// `sigalgs` (compared without regard to case), with their TLS code points.
 pub(super) const SIGALG_NAMES: &[(&str, u16)] = &[
     ("ecdsa_secp256r1_sha256", 0x0403),
     ("ecdsa_secp384r1_sha384", 0x0503),
     ("ecdsa_secp521r1_sha512", 0x0603),
+    ("ecdsa_sha224", 0x0303),
+    ("ecdsa_sha1", 0x0203),
     ("ed25519", 0x0807),
     ("ed448", 0x0808),
+    ("ecdsa_brainpoolP256r1tls13_sha256", 0x081a),
+    ("ecdsa_brainpoolP384r1tls13_sha384", 0x081b),
+    ("ecdsa_brainpoolP512r1tls13_sha512", 0x081c),
+    ("ecdsa_brainpoolP256r1_sha256", 0x081a),
+    ("ecdsa_brainpoolP384r1_sha384", 0x081b),
+    ("ecdsa_brainpoolP512r1_sha512", 0x081c),
     ("rsa_pss_pss_sha256", 0x0809),
     ("rsa_pss_pss_sha384", 0x080a),
     ("rsa_pss_pss_sha512", 0x080b),
@@ -25,6 +32,17 @@ pub(super) const SIGALG_NAMES: &[(&str, u16)] = &[
     ("rsa_pkcs1_sha512", 0x0601),
     ("rsa_pkcs1_sha224", 0x0301),
     ("rsa_pkcs1_sha1", 0x0201),
+    ("dsa_sha1", 0x0202),
+    ("dsa_sha224", 0x0302),
+    ("dsa_sha256", 0x0402),
+    ("dsa_sha384", 0x0502),
+    ("dsa_sha512", 0x0602),
+    ("mldsa44", 0x0904),
+    ("mldsa65", 0x0905),
+    ("mldsa87", 0x0906),
+    ("ML-DSA-44", 0x0904),
+    ("ML-DSA-65", 0x0905),
+    ("ML-DSA-87", 0x0906),
 ];
 
 /// One word of OpenSSL's `KEY+HASH` sigalg form.
@@ -39,18 +57,28 @@ enum SigalgWord {
 /// A word of the `KEY+HASH` form: OpenSSL's key names, and hashes by OpenSSL's
 /// short or long object name; either may come first.
 fn sigalg_word(word: &str) -> Option<SigalgWord> {
-    Some(match word {
-        "RSA" => SigalgWord::Key(Some(1)),
-        "DSA" => SigalgWord::Key(Some(2)),
-        "ECDSA" => SigalgWord::Key(Some(3)),
-        "RSA-PSS" | "PSS" => SigalgWord::Key(None),
-        "SHA1" | "sha1" => SigalgWord::Hash(2),
-        "SHA224" | "sha224" => SigalgWord::Hash(3),
-        "SHA256" | "sha256" => SigalgWord::Hash(4),
-        "SHA384" | "sha384" => SigalgWord::Hash(5),
-        "SHA512" | "sha512" => SigalgWord::Hash(6),
+    // Key words in any case; a digest by its OpenSSL short or long name only.
+    const KEYS: &[(&str, Option<u8>)] = &[
+        ("RSA", Some(1)),
+        ("DSA", Some(2)),
+        ("ECDSA", Some(3)),
+        ("RSA-PSS", None),
+        ("PSS", None),
+    ];
+    if let Some((_, key)) = KEYS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word))
+    {
+        return Some(SigalgWord::Key(*key));
+    }
+    Some(SigalgWord::Hash(match word {
+        "SHA1" | "sha1" => 2,
+        "SHA224" | "sha224" => 3,
+        "SHA256" | "sha256" => 4,
+        "SHA384" | "sha384" => 5,
+        "SHA512" | "sha512" => 6,
         _ => return None,
-    })
+    }))
 }
 
 /// The code point of `KEY+HASH` (or `HASH+KEY`). RSA, DSA and ECDSA pair with
@@ -75,7 +103,7 @@ fn sigalg_pair(item: &str) -> Option<u16> {
 fn sigalg(item: &str) -> Option<u16> {
     SIGALG_NAMES
         .iter()
-        .find(|(name, _)| *name == item)
+        .find(|(name, _)| name.eq_ignore_ascii_case(item))
         .map(|(_, id)| *id)
         .or_else(|| sigalg_pair(item))
 }
@@ -91,13 +119,34 @@ pub(crate) fn sigalg_schemes(list: &str) -> Result<Vec<SignatureScheme>, TlsErro
     let items = openssl_list(list).ok_or_else(sigalgs_failed)?;
     let mut schemes = Vec::with_capacity(items.len());
     for item in items {
-        let scheme = SignatureScheme::from(sigalg(item).ok_or_else(sigalgs_failed)?);
-        if schemes.contains(&scheme) {
+        // OpenSSL 3.5: `?` before a name lets it pass when unknown; a second
+        // `?` is a bad argument.
+        let (optional, name) = match item.strip_prefix('?') {
+            Some(rest) if rest.starts_with('?') => return Err(invalid_argument()),
+            Some(rest) => (true, rest),
+            None => (false, item),
+        };
+        let Some(id) = sigalg(name) else {
+            if optional {
+                continue;
+            }
             return Err(sigalgs_failed());
+        };
+        // A scheme named twice counts once, where it was first named.
+        let scheme = SignatureScheme::from(id);
+        if !schemes.contains(&scheme) {
+            schemes.push(scheme);
         }
-        schemes.push(scheme);
+    }
+    if schemes.is_empty() {
+        return Err(invalid_argument());
     }
     Ok(schemes)
+}
+
+/// OpenSSL's error for a list whose syntax it refuses, or that names nothing.
+fn invalid_argument() -> TlsError {
+    TlsError::ssl(0x80106, "passed invalid argument")
 }
 
 /// Node's error for a `sigalgs` list OpenSSL refuses: a plain Error with no

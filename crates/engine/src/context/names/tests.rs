@@ -89,6 +89,50 @@ fn ecdh_curve_fails_where_node_fails() {
             "auto:X25519",
             "brainpoolP256r1tls13",
             "X25519: ",
+            // OpenSSL 3.5's list: any case, prefixes, tuples, DEFAULT.
+            "x25519mlkem768",
+            "SECP256R1MLKEM768",
+            "X25519:X25519",
+            "P-256:p-256",
+            "DEFAULT",
+            "default",
+            "DEFAULT:-X25519",
+            "DEFAULT:-bogus",
+            "DEFAULT:-?bogus",
+            "DEFAULT:DEFAULT",
+            "P-256/DEFAULT",
+            "*DEFAULT",
+            "?DEFAULT",
+            "-DEFAULT",
+            "DEFAULT_SUITE_B",
+            "DEFAULTX",
+            "-X25519",
+            "X25519:-X25519",
+            "?",
+            "*",
+            ":",
+            " ",
+            "?bogus",
+            "?*X25519",
+            "*?X25519",
+            "**X25519",
+            "??X25519",
+            "--X25519",
+            "-?X25519:X25519",
+            "X25519:?-P-256",
+            "X25519/P-256",
+            "X25519 /P-256",
+            "X25519//P-256",
+            "/X25519",
+            "X25519/",
+            "*P-256:*X25519:*X448:*P-384",
+            "*P-256:*X25519:*X448:*P-384:*P-521",
+            "*P-256:*X25519:*X448:*P-384:*P-256",
+            "*P-256:*X25519:*X448:*P-384:-P-384:*P-521",
+            "GC256A",
+            "?GC256A",
+            "MLKEM512:MLKEM768:MLKEM1024",
+            "X25519MLKEM768xx",
         ]
         .map(str::to_owned),
     );
@@ -176,6 +220,23 @@ fn sigalgs_fail_where_node_fails() {
             "ED25519+SHA256",
             "gost2012_256",
             "ecdsa_brainpoolP256r1_sha256",
+            // OpenSSL 3.5: any case, `?`, names counted once, ML-DSA.
+            "rsa+SHA1",
+            "rsa-pss+sha256",
+            "ECDSA_SECP256R1_SHA256:ecdsa+sha256",
+            "RSA+SHA1:?bogus",
+            "?RSA+SHA256",
+            "?",
+            "?bogus",
+            "?:RSA+SHA256",
+            "??RSA+SHA256",
+            "RSA+SHA256:?",
+            "RSA+SHA256:-RSA+SHA256",
+            "*RSA+SHA256",
+            "mldsa65:ML-DSA-44",
+            "RSA+MD5",
+            "RSA-PSS+SHA1",
+            "brainpoolP256r1+SHA256",
         ]
         .map(str::to_owned),
     );
@@ -273,7 +334,7 @@ fn protocol_methods_follow_node() {
     }
 }
 
-/// Lists Node 20's `tls.createSecureContext({ciphers})` refuses with
+/// Lists Node's `tls.createSecureContext({ciphers})` refuses with
 /// ERR_SSL_NO_CIPHER_MATCH, and lists it takes, as asked of Node on this machine.
 #[test]
 fn no_cipher_match_where_node_finds_none() {
@@ -301,6 +362,55 @@ fn no_cipher_match_where_node_finds_none() {
     }
 }
 
+/// Lists with TLS 1.3 names and exclusions, separators alone, and spaces:
+/// ours fails where Node fails, with its code and message.
+#[test]
+fn cipher_lists_fail_where_node_fails() {
+    if !test_pki::require(&["node"]) {
+        return;
+    }
+    let values: Vec<String> = [
+        ":",
+        "::",
+        ":::::",
+        "::::::",
+        ":::::::",
+        &":".repeat(19),
+        &":".repeat(27),
+        &":".repeat(99),
+        &":".repeat(119),
+        ":DEFAULT",
+        "DEFAULT:",
+        " ",
+        "!TLS_CHACHA20_POLY1305_SHA256",
+        "DEFAULT:!TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_AES_128_GCM_SHA256:!TLS_CHACHA20_POLY1305_SHA256",
+        "-TLS_AES_128_GCM_SHA256",
+        "DEFAULT:-TLS_AES_128_GCM_SHA256",
+        "!ECDHE-RSA-AES128-GCM-SHA256",
+        "TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+        "HIGH:!TLS_AES_128_GCM_SHA256",
+        "TLS_AES_256_GCM_SHA384:HIGH:!TLS_AES_128_GCM_SHA256",
+        "ECDHE-RSA-AES128-GCM-SHA256:!TLS_AES_128_GCM_SHA256",
+        "ECDHE-RSA-AES128-GCM-SHA256 ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES128-GCM-SHA256,ECDHE-RSA-AES256-GCM-SHA384",
+        "HIGH:!TLS_CHACHA20_POLY1305_SHA256",
+        "DEFAULT:-TLS_CHACHA20_POLY1305_SHA256",
+        "DEFAULT:!TLS_BOGUS",
+        "DEFAULT:!BOGUS",
+        "TLS_AES_128_GCM_SHA256:DEFAULT:!TLS_CHACHA20_POLY1305_SHA256",
+        "!TLS_CHACHA20_POLY1305_SHA256:DEFAULT",
+        "DEFAULT:!TLS",
+        "DEFAULT:!TLSv1.2",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let provider = rustls::crypto::ring::default_provider();
+    assert_errors_match("ciphers", &values, |list| {
+        select_suites(Some(list), &provider.cipher_suites)
+    });
+}
+
 #[test]
 fn exact_names_keep_their_order_after_default_tls13() {
     let got = ids("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305");
@@ -322,7 +432,10 @@ fn tls_names_replace_the_tls13_list() {
 #[test]
 fn exclusions_remove_suites() {
     let got = ids("HIGH:!CHACHA20:!aECDSA");
-    assert_eq!(got, vec![0x1303, 0x1302, 0x1301, 0xC02F, 0xC030]);
+    assert_eq!(
+        got,
+        vec![0x1303, 0x1302, 0x1301, 0xC02F, 0xC030, 0x009E, 0x009F]
+    );
 }
 
 #[test]

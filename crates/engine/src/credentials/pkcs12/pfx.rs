@@ -30,9 +30,10 @@ impl<'a> Pfx<'a> {
         Ok(Self { auth_safe, mac })
     }
 
-    /// `PKCS12_parse`'s choice of passphrase: a given one must verify the MAC
-    /// ("mac absent" without one); without one, no passphrase and then the empty
-    /// one are tried, which differ in PKCS#12.
+    /// `PKCS12_parse`'s choice of passphrase: a given one must verify the MAC,
+    /// if there is one (OpenSSL 3.5 takes a bundle without a MAC, where 3.0
+    /// said "mac absent"); without one, no passphrase and then the empty one
+    /// are tried, which differ in PKCS#12.
     pub(super) fn password<'p>(
         &self,
         given: Option<&'p str>,
@@ -40,7 +41,7 @@ impl<'a> Pfx<'a> {
     ) -> Result<Password<'p>, TlsError> {
         let mac_failure = || openssl_reason("mac verify failure");
         match (given.filter(|p| !p.is_empty()), &self.mac) {
-            (Some(_), None) => Err(openssl_reason("mac absent")),
+            (Some(text), None) => Ok(Password::Text(text)),
             (Some(text), Some(mac)) => {
                 if self.verify_mac(mac, Password::Text(text), budget)? {
                     Ok(Password::Text(text))

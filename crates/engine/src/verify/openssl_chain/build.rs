@@ -2,7 +2,7 @@
 //! trusted issuers first, then the ones the server sent; and the failure it
 //! reports when the chain does not end at a trust anchor.
 
-use super::cert::{likely_issued, Cert};
+use super::cert::{likely_issued, may_issue, Cert};
 use super::store::{preferred, Store};
 
 /// The longest chain built, leaf and trust anchor included: OpenSSL's default
@@ -47,17 +47,20 @@ pub(super) fn build<'c, 'a>(
         if chain.len() >= MAX_CHAIN {
             return chain;
         }
-        let issuer = store.issuer_of(cert, now);
         if cert.self_signed {
             // Only this very certificate in the store makes it trusted: a
-            // look-alike (same name, another key) is an impostor.
-            if issuer.is_some_and(|issuer| issuer.der == cert.der) {
+            // look-alike (same name, another key) is an impostor. OpenSSL
+            // looks it up as its own issuer by name and key identifiers only
+            // (whatever its keyUsage), and takes the first it finds.
+            let found = store.issuer_of(cert, now, likely_issued);
+            if found.is_some_and(|found| found.der == cert.der) {
                 if let Some(top) = chain.last_mut() {
                     top.trusted = true;
                 }
             }
             return chain;
         }
+        let issuer = store.issuer_of(cert, now, may_issue);
         if let Some(issuer) = issuer {
             chain.push(Link {
                 cert: issuer,
@@ -73,7 +76,7 @@ pub(super) fn build<'c, 'a>(
             |candidate: &Cert<'_>| chain.iter().any(|link| link.cert.der == candidate.der);
         let candidates = served
             .iter()
-            .filter(|candidate| !in_chain(candidate) && likely_issued(candidate, cert));
+            .filter(|candidate| !in_chain(candidate) && may_issue(candidate, cert));
         match preferred(candidates, now) {
             Some(issuer) => chain.push(Link {
                 cert: issuer,

@@ -3,7 +3,7 @@
 //! whether it is self-signed; and `ossl_x509_likely_issued`, which decides
 //! whether one certificate may have issued another.
 
-use x509_parser::extensions::{ParsedExtension, X509Extension};
+use x509_parser::extensions::{GeneralName, ParsedExtension, X509Extension};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::signature::{key_fits, Key, Signed};
@@ -15,6 +15,8 @@ pub(super) struct Usage {
     cert_sign: bool,
     /// digitalSignature, keyEncipherment or keyAgreement: what a TLS server needs.
     tls_server: bool,
+    /// cRLSign.
+    pub(super) crl_sign: bool,
 }
 
 /// A certificate as OpenSSL's chain checks read it.
@@ -45,6 +47,12 @@ pub(super) struct Cert<'a> {
     pub(super) authority_key_id: Option<&'a [u8]>,
     /// authorityKeyIdentifier's authorityCertSerialNumber.
     pub(super) authority_serial: Option<&'a [u8]>,
+    /// authorityKeyIdentifier's authorityCertIssuer, its first directoryName (DER).
+    pub(super) authority_issuer: Option<&'a [u8]>,
+    /// What OpenSSL flags as invalid (`EXFLAG_INVALID`) when it caches the
+    /// extensions: a duplicated or unreadable extension, a critical
+    /// subjectKeyIdentifier. Such a certificate neither issues nor is issued.
+    pub(super) invalid: bool,
     /// basicConstraints' cA, when present.
     pub(super) ca: Option<bool>,
     /// basicConstraints' pathLenConstraint, when present.
@@ -87,6 +95,8 @@ impl<'a> Cert<'a> {
             key_id: None,
             authority_key_id: None,
             authority_serial: None,
+            authority_issuer: None,
+            invalid: has_duplicates(tbs.extensions()),
             ca: None,
             path_len: None,
             key_usage: None,
@@ -109,10 +119,19 @@ impl<'a> Cert<'a> {
     /// Takes in one extension.
     fn read(&mut self, extension: &X509Extension<'a>) {
         match extension.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(id) => self.key_id = Some(id.0),
+            ParsedExtension::SubjectKeyIdentifier(id) => {
+                self.key_id = Some(id.0);
+                self.invalid |= extension.critical;
+            }
             ParsedExtension::AuthorityKeyIdentifier(aki) => {
                 self.authority_key_id = aki.key_identifier.as_ref().map(|id| id.0);
                 self.authority_serial = aki.authority_cert_serial;
+                self.authority_issuer = aki.authority_cert_issuer.as_ref().and_then(|names| {
+                    names.iter().find_map(|name| match name {
+                        GeneralName::DirectoryName(dir) => Some(dir.as_raw()),
+                        _ => None,
+                    })
+                });
             }
             ParsedExtension::BasicConstraints(constraints) => {
                 self.ca = Some(constraints.ca);
@@ -124,6 +143,7 @@ impl<'a> Cert<'a> {
                     tls_server: usage.digital_signature()
                         || usage.key_encipherment()
                         || usage.key_agreement(),
+                    crl_sign: usage.crl_sign(),
                 });
             }
             ParsedExtension::ExtendedKeyUsage(eku) => {
@@ -145,6 +165,14 @@ impl<'a> Cert<'a> {
             _ => {}
         }
         let oid = extension.oid.to_id_string();
+        // An extension OpenSSL decodes up front, which does not decode.
+        if matches!(
+            extension.parsed_extension(),
+            ParsedExtension::ParseError { .. }
+        ) && OPENSSL_DECODED_EXTENSIONS.contains(&oid.as_str())
+        {
+            self.invalid = true;
+        }
         if extension.critical && !OPENSSL_HANDLED_EXTENSIONS.contains(&oid.as_str()) {
             self.unhandled_critical = true;
         }
@@ -218,10 +246,54 @@ const EXTENSIONS_NOT_JUDGED: &[&str] = &[
 /// Server Gated Crypto purposes, which OpenSSL takes as allowing a TLS server.
 const SGC_PURPOSES: &[&str] = &["2.16.840.1.113730.4.1", "1.3.6.1.4.1.311.10.3.3"];
 
+/// Whether two extensions OpenSSL decodes up front have one OID (it then
+/// decodes neither).
+fn has_duplicates(extensions: &[X509Extension<'_>]) -> bool {
+    extensions.iter().enumerate().any(|(index, one)| {
+        extensions[..index].iter().any(|other| other.oid == one.oid)
+            && OPENSSL_DECODED_EXTENSIONS.contains(&one.oid.to_id_string().as_str())
+    })
+}
+
+/// Extensions OpenSSL decodes when it caches a certificate's extensions
+/// (`ossl_x509v3_cache_extensions`): one it cannot decode, or finds twice,
+/// flags the certificate invalid.
+const OPENSSL_DECODED_EXTENSIONS: &[&str] = &[
+    "2.5.29.19",             // basicConstraints
+    "2.5.29.15",             // keyUsage
+    "2.5.29.37",             // extendedKeyUsage
+    "2.16.840.1.113730.1.1", // nsCertType
+    "2.5.29.14",             // subjectKeyIdentifier
+    "2.5.29.35",             // authorityKeyIdentifier
+    "2.5.29.17",             // subjectAltName
+    "2.5.29.30",             // nameConstraints
+    "2.5.29.31",             // cRLDistributionPoints
+    "1.3.6.1.5.5.7.1.14",    // proxyCertInfo
+];
+
+/// Whether OpenSSL's chain building takes `issuer` as the issuer of
+/// `subject`: [`likely_issued`], neither certificate flagged invalid, and the
+/// issuer's keyUsage (when present) allows certificate signing, as Node 26
+/// refuses a root that has cA but not keyCertSign as issuer.
+pub(super) fn may_issue(issuer: &Cert<'_>, subject: &Cert<'_>) -> bool {
+    !issuer.invalid
+        && !subject.invalid
+        && issuer.key_usage.is_none_or(|usage| usage.cert_sign)
+        && likely_issued(issuer, subject)
+}
+
 /// OpenSSL's `ossl_x509_likely_issued`: names, key identifiers (and the
-/// issuer's serial when the subject names it), and key type against signature.
+/// issuer's serial and name when the subject names them), and key type
+/// against signature.
 pub(super) fn likely_issued(issuer: &Cert<'_>, subject: &Cert<'_>) -> bool {
     if issuer.subject != subject.issuer {
+        return false;
+    }
+    // authorityCertIssuer names the issuer's own issuer.
+    if subject
+        .authority_issuer
+        .is_some_and(|name| name != issuer.issuer)
+    {
         return false;
     }
     let ids_differ = matches!(

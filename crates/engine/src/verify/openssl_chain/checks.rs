@@ -41,15 +41,22 @@ pub(super) fn check_extensions(chain: &[Link<'_, '_>], failures: &mut Vec<&'stat
     }
 }
 
-/// OpenSSL's `check_auth_level` for signatures: at Node's security level a
-/// signature over MD5 or SHA-1 is too weak, but the trust anchor's own is not looked at.
-pub(super) fn check_digests(chain: &[Link<'_, '_>], failures: &mut Vec<&'static str>) {
-    let below_top = &chain[..chain.len() - 1];
-    if below_top
-        .iter()
-        .any(|link| is_weak_digest(link.cert.signed.algorithm))
-    {
-        failures.push("CA_MD_TOO_WEAK");
+/// OpenSSL's `check_auth_level` at Node 26's security level (2), certificate
+/// by certificate from the leaf: a key too small (the trust anchor's too), then
+/// a signature over MD5 or SHA-1 (the trust anchor's own is not looked at).
+pub(super) fn check_auth_level(chain: &[Link<'_, '_>], failures: &mut Vec<&'static str>) {
+    let top = chain.len() - 1;
+    for (depth, link) in chain.iter().enumerate() {
+        if link.cert.key.too_small() {
+            failures.push(if depth == 0 {
+                "EE_KEY_TOO_SMALL"
+            } else {
+                "CA_KEY_TOO_SMALL"
+            });
+        }
+        if depth < top && is_weak_digest(link.cert.signed.algorithm) {
+            failures.push("CA_MD_TOO_WEAK");
+        }
     }
 }
 
@@ -61,7 +68,13 @@ struct Crl<'a> {
     next_update: Option<i64>,
     /// The serial numbers it lists.
     revoked: Vec<Vec<u8>>,
+    /// A critical extension OpenSSL does not handle in a CRL.
+    unhandled_critical: bool,
 }
+
+/// CRL extensions OpenSSL handles when critical: issuingDistributionPoint,
+/// authorityKeyIdentifier, deltaCRLIndicator (a critical cRLNumber is not one).
+const CRL_HANDLED_EXTENSIONS: &[&str] = &["2.5.29.28", "2.5.29.35", "2.5.29.27"];
 
 impl<'a> Crl<'a> {
     /// Reads a CRL; `None` when x509-parser or the signature's framing refuses it.
@@ -78,6 +91,10 @@ impl<'a> Crl<'a> {
                 .iter()
                 .map(|revoked| revoked.raw_serial().to_vec())
                 .collect(),
+            unhandled_critical: tbs.extensions().iter().any(|extension| {
+                extension.critical
+                    && !CRL_HANDLED_EXTENSIONS.contains(&extension.oid.to_id_string().as_str())
+            }),
         })
     }
 }
@@ -111,14 +128,22 @@ pub(super) fn check_revocation(
         let signed_by_issuer = |crl: &Crl<'_>| {
             check_signature(algorithms, &issuer.key, &crl.signed) == Signature::Valid
         };
-        if !signed_by_issuer(first) {
-            failures.push("CRL_SIGNATURE_FAILURE");
+        // OpenSSL's check_crl, in its order: the issuer's keyUsage, the
+        // dates, the signature; then cert_crl: critical extensions, the serial.
+        if issuer.key_usage.is_some_and(|usage| !usage.crl_sign) {
+            failures.push("KEYUSAGE_NO_CRL_SIGN");
         }
         if first.this_update > now {
             failures.push("CRL_NOT_YET_VALID");
         }
         if first.next_update.is_some_and(|next| next < now) {
             failures.push("CRL_HAS_EXPIRED");
+        }
+        if !signed_by_issuer(first) {
+            failures.push("CRL_SIGNATURE_FAILURE");
+        }
+        if first.unhandled_critical {
+            failures.push("UNHANDLED_CRITICAL_CRL_EXTENSION");
         }
         let lists = |crl: &Crl<'_>| crl.revoked.iter().any(|serial| serial == cert.serial);
         if from_issuer.any(|crl| lists(crl) && signed_by_issuer(crl)) {
@@ -130,10 +155,11 @@ pub(super) fn check_revocation(
 /// OpenSSL's `internal_verify`: from the top down, each signature by the
 /// certificate above, then each certificate's dates. A self-signed trust
 /// anchor's own signature is not looked at, except when it is the server's own
-/// certificate: then it is checked too.
+/// certificate: then it is checked too. `algorithms` is `None` when the
+/// signatures of this very chain were verified already (by webpki).
 pub(super) fn check_signatures_and_dates(
     chain: &[Link<'_, '_>],
-    algorithms: &WebPkiSupportedAlgorithms,
+    algorithms: Option<&WebPkiSupportedAlgorithms>,
     partial: bool,
     now: i64,
     failures: &mut Vec<&'static str>,
@@ -159,15 +185,23 @@ pub(super) fn check_signatures_and_dates(
     }
 }
 
-/// Verifies `cert`'s signature with `issuer`'s key.
+/// Verifies `cert`'s signature with `issuer`'s key (unless verified already).
 fn check_issued_by(
     cert: &Cert<'_>,
     issuer: &Cert<'_>,
-    algorithms: &WebPkiSupportedAlgorithms,
+    algorithms: Option<&WebPkiSupportedAlgorithms>,
     failures: &mut Vec<&'static str>,
 ) {
+    let Some(algorithms) = algorithms else {
+        return;
+    };
     if !cert.algorithms_agree {
         failures.push("CERT_SIGNATURE_FAILURE");
+        return;
+    }
+    // A key under security level 2 (RSA 1024, P-192), which ring cannot use
+    // and OpenSSL would: `check_auth_level` has refused it already.
+    if issuer.key.too_small() {
         return;
     }
     match check_signature(algorithms, &issuer.key, &cert.signed) {

@@ -24,6 +24,7 @@
 mod build;
 mod cert;
 mod checks;
+mod key_level;
 mod name_budget;
 mod signature;
 mod store;
@@ -67,6 +68,18 @@ pub(super) struct Inputs<'a> {
 /// Judges the chain as OpenSSL would, and gives the chain it built (leaf
 /// first, each certificate's DER; empty when the leaf does not parse).
 pub(super) fn judge_with_path<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u8]>) {
+    judge(inputs, true)
+}
+
+/// As [`judge_with_path`], but without verifying the certificates' own
+/// signatures: for a chain whose path webpki verified, to know whether the
+/// path OpenSSL builds is that one, and what else OpenSSL checks of it.
+pub(super) fn judge_unsigned<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u8]>) {
+    judge(inputs, false)
+}
+
+/// The model, verifying the certificates' signatures or not.
+fn judge<'a>(inputs: &Inputs<'a>, signatures: bool) -> (Judgement, Vec<&'a [u8]>) {
     let Some(leaf) = inputs.served.first().and_then(|der| Cert::parse(der)) else {
         return (Judgement::Unsure, Vec::new());
     };
@@ -80,7 +93,7 @@ pub(super) fn judge_with_path<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u
     let mut failures = Vec::new();
     failures.extend(build::chain_failure(&chain, inputs.partial));
     checks::check_extensions(&chain, &mut failures);
-    checks::check_digests(&chain, &mut failures);
+    checks::check_auth_level(&chain, &mut failures);
     if !inputs.crls.is_empty() {
         checks::check_revocation(
             &chain,
@@ -92,7 +105,7 @@ pub(super) fn judge_with_path<'a>(inputs: &Inputs<'a>) -> (Judgement, Vec<&'a [u
     }
     checks::check_signatures_and_dates(
         &chain,
-        inputs.algorithms,
+        signatures.then_some(inputs.algorithms),
         inputs.partial,
         inputs.now,
         &mut failures,

@@ -49,6 +49,11 @@ pub(super) struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
+    /// Whether OpenSSL's security level 2 finds the key too small.
+    pub(super) fn too_small(&self) -> bool {
+        super::key_level::too_small(self.algorithm, self.bits)
+    }
+
     /// From a whole SubjectPublicKeyInfo.
     pub(super) fn parse(spki: &'a [u8]) -> Option<Self> {
         let (_, outer) = Any::from_der(spki).ok()?;

@@ -4,7 +4,7 @@
 
 use std::cell::OnceCell;
 
-use super::cert::{likely_issued, Cert};
+use super::cert::Cert;
 use crate::verify::names::names;
 use rustls::pki_types::CertificateDer;
 
@@ -34,9 +34,14 @@ impl<'a> Store<'a> {
     }
 
     /// OpenSSL's `X509_STORE_CTX_get1_issuer`: of the trusted certificates
-    /// likely to have issued `subject`, the first valid now, else the one that
-    /// expires last.
-    pub(super) fn issuer_of(&self, subject: &Cert<'_>, now: i64) -> Option<&Cert<'a>> {
+    /// that `issued` says may have issued `subject`, the first valid now, else
+    /// the one that expires last.
+    pub(super) fn issuer_of(
+        &self,
+        subject: &Cert<'_>,
+        now: i64,
+        issued: fn(&Cert<'_>, &Cert<'_>) -> bool,
+    ) -> Option<&Cert<'a>> {
         let candidates = self
             .ders
             .iter()
@@ -45,7 +50,7 @@ impl<'a> Store<'a> {
             // The name compared before anything is parsed.
             .filter(|((_, name), _)| name.is_none_or(|name| name == subject.issuer))
             .filter_map(|((der, _), cell)| cell.get_or_init(|| Cert::parse(der)).as_ref())
-            .filter(|candidate| likely_issued(candidate, subject));
+            .filter(|candidate| issued(candidate, subject));
         preferred(candidates, now)
     }
 

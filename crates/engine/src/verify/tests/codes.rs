@@ -29,7 +29,9 @@ fn new_codes_have_openssl_text() {
         (
             "UNABLE_TO_GET_ISSUER_CERT",
             "UNABLE_TO_GET_ISSUER_CERT",
-            "unable to get issuer certificate",
+            // Node 26's hint after OpenSSL's text.
+            "unable to get issuer certificate; if the root CA is installed locally, \
+             try running Node.js with --use-system-ca",
         ),
         (
             "CERT_CHAIN_TOO_LONG",

@@ -7,7 +7,9 @@
 mod bounds;
 mod codes;
 mod crl;
+mod limbo;
 mod openssl_chain;
+mod pem_labels;
 mod signatures;
 mod webpki;
 

@@ -58,8 +58,7 @@ struct Header {
 }
 
 /// `ASN1_get_object`'s header rules over `input` (all that may be read):
-/// it wants a byte after the tag and, for a long-form length, a byte after
-/// the length too; an indefinite length must be constructed.
+/// it wants a byte after the tag; an indefinite length must be constructed.
 fn header(input: &[u8]) -> Result<Header, Reason> {
     let mut pos = 0usize;
     let byte = |pos: usize| input.get(pos).copied().ok_or(Reason::HeaderTooLong);
@@ -94,8 +93,10 @@ fn header(input: &[u8]) -> Result<Header, Reason> {
         None
     } else if len_byte & 0x80 != 0 {
         let count = usize::from(len_byte & 0x7f);
+        // OpenSSL 3.5 reads a long-form length to the input's end (3.0
+        // wanted one more byte after it).
         let left = input.len() - pos;
-        if left < count + 1 {
+        if left < count {
             return Err(Reason::HeaderTooLong);
         }
         let digits = &input[pos..pos + count];
@@ -194,7 +195,12 @@ pub(super) fn outer_object(input: &[u8]) -> Result<Tlv<'_>, Reason> {
         return Err(Reason::NotEnoughData);
     }
     let window = &input[..input.len().min(8)];
-    let h = header(window)?;
+    // OpenSSL 3.5 waits for more bytes when a header runs past a short
+    // input: "not enough data", where 3.0 said "header too long".
+    let h = header(window).map_err(|reason| match reason {
+        Reason::HeaderTooLong if input.len() < 8 => Reason::NotEnoughData,
+        other => other,
+    })?;
     let framing = |reason| match reason {
         Reason::TooLong | Reason::MissingEoc => Reason::NotEnoughData,
         other => other,
