@@ -1,5 +1,5 @@
 // Builds Node's `getPeerCertificate()` objects from the component's
-// `peer-certificate` records: Node's key order, null-prototype name objects,
+// `peer-certificate` records: Node 26's keys and order, null-prototype name objects,
 // Buffers for `pubkey` and `raw`, and the nested `issuerCertificate` chain.
 
 import { Buffer } from 'node:buffer';
@@ -22,35 +22,33 @@ function infoAccessObject(pairs) {
   return access;
 }
 
-/** One certificate, keys in the order Node writes them; absent fields are left out. */
+/**
+ * One certificate as Node 26 writes it: every key, always in this order, a
+ * field the certificate lacks being `undefined` (Node 20 left such keys out
+ * and ordered the key fields by key type).
+ */
 export function legacyObject(cert) {
-  const out = {
+  return {
     subject: nameObject(cert.subject),
     issuer: nameObject(cert.issuer),
+    subjectaltname: cert.subjectaltname,
+    infoAccess: cert.infoAccess === undefined ? undefined : infoAccessObject(cert.infoAccess),
+    ca: cert.ca,
+    modulus: cert.modulus,
+    exponent: cert.exponent,
+    pubkey: cert.pubkey === undefined ? undefined : Buffer.from(cert.pubkey),
+    bits: cert.bits,
+    valid_from: cert.validFrom,
+    valid_to: cert.validTo,
+    fingerprint: cert.fingerprint,
+    fingerprint256: cert.fingerprint256,
+    fingerprint512: cert.fingerprint512,
+    ext_key_usage: cert.extKeyUsage,
+    serialNumber: cert.serialNumber,
+    raw: Buffer.from(cert.raw),
+    asn1Curve: cert.asn1Curve,
+    nistCurve: cert.nistCurve,
   };
-  if (cert.subjectaltname !== undefined) out.subjectaltname = cert.subjectaltname;
-  if (cert.infoAccess !== undefined) out.infoAccess = infoAccessObject(cert.infoAccess);
-  out.ca = cert.ca;
-  if (cert.modulus !== undefined) {
-    out.modulus = cert.modulus;
-    if (cert.bits !== undefined) out.bits = cert.bits;
-    if (cert.exponent !== undefined) out.exponent = cert.exponent;
-    if (cert.pubkey !== undefined) out.pubkey = Buffer.from(cert.pubkey);
-  } else {
-    if (cert.bits !== undefined) out.bits = cert.bits;
-    if (cert.pubkey !== undefined) out.pubkey = Buffer.from(cert.pubkey);
-    if (cert.asn1Curve !== undefined) out.asn1Curve = cert.asn1Curve;
-    if (cert.nistCurve !== undefined) out.nistCurve = cert.nistCurve;
-  }
-  out.valid_from = cert.validFrom;
-  out.valid_to = cert.validTo;
-  out.fingerprint = cert.fingerprint;
-  out.fingerprint256 = cert.fingerprint256;
-  out.fingerprint512 = cert.fingerprint512;
-  if (cert.extKeyUsage !== undefined) out.ext_key_usage = cert.extKeyUsage;
-  out.serialNumber = cert.serialNumber;
-  out.raw = Buffer.from(cert.raw);
-  return out;
 }
 
 /** True when the certificate names itself as its issuer. */

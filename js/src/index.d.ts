@@ -46,12 +46,12 @@ export interface CipherNameAndProtocol {
 
 /** What `getEphemeralKeyInfo()` returns after the handshake. */
 export interface EphemeralKeyInfo {
-  /** `'ECDH'`: the only kind rustls negotiates (no finite-field DH). */
+  /** `'ECDH'`, `'DH'` for a finite-field group, or `'TLSGroup'` for a post-quantum group. */
   type: string;
-  /** `'X25519'`, `'prime256v1'`, `'secp384r1'`. */
+  /** `'X25519'`, `'prime256v1'`, `'X448'`, `'X25519MLKEM768'`, ...; undefined for `'DH'`. */
   name?: string;
-  /** The key's size in bits, as OpenSSL counts it (253 for X25519). */
-  size: number;
+  /** The key's size in bits, as OpenSSL counts it (253 for X25519); absent for a `'TLSGroup'`. */
+  size?: number;
 }
 
 /** One PKCS#12 bundle with its own passphrase, as in Node's `pfx: [{buf, passphrase}]`. */
@@ -82,6 +82,11 @@ export interface SecureContextOptions {
   secureOptions?: number;
   /** Trust intermediate certificates in `ca` as anchors. */
   allowPartialTrustChain?: boolean;
+  /**
+   * Certificate compression (RFC 8879, TLS 1.3) to offer for the server's chain,
+   * most preferred first, each at most once. Off when absent or empty.
+   */
+  certificateCompression?: CertificateCompressionAlgorithm[] | null;
 }
 
 /**
@@ -239,7 +244,16 @@ export function connect(path: string, options?: ConnectionOptions, secureConnect
 export function createSecureContext(options?: SecureContextOptions): SecureContext;
 export function checkServerIdentity(hostname: string, cert: PeerCertificate): Error | undefined;
 export function getCiphers(): string[];
+/** The names `certificateCompression` accepts (Node 26). */
+export type CertificateCompressionAlgorithm = 'zlib' | 'brotli' | 'zstd';
+export function getCertificateCompressionAlgorithms(): CertificateCompressionAlgorithm[];
 export const rootCertificates: readonly string[];
+/** Which store `getCACertificates` reads. */
+export type CACertificateType = 'default' | 'system' | 'bundled' | 'extra';
+/** `tls.getCACertificates(type)` (Node 26): the store's certificates, PEM, frozen. */
+export function getCACertificates(type?: CACertificateType): readonly string[];
+/** `tls.setDefaultCACertificates(certs)` (Node 26): what contexts without `ca` trust from now on. */
+export function setDefaultCACertificates(certs: ReadonlyArray<string | ArrayBufferView>): void;
 export const DEFAULT_CIPHERS: string;
 export const DEFAULT_ECDH_CURVE: string;
 export const DEFAULT_MIN_VERSION: string;
@@ -252,7 +266,10 @@ declare const tls: {
   createSecureContext: typeof createSecureContext;
   checkServerIdentity: typeof checkServerIdentity;
   getCiphers: typeof getCiphers;
+  getCertificateCompressionAlgorithms: typeof getCertificateCompressionAlgorithms;
   rootCertificates: typeof rootCertificates;
+  getCACertificates: typeof getCACertificates;
+  setDefaultCACertificates: typeof setDefaultCACertificates;
   TLSSocket: typeof TLSSocket;
   SecureContext: typeof SecureContext;
   DEFAULT_CIPHERS: string;

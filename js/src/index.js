@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { client } from './component.js';
+import { bundledCertificates, getCACertificates, setDefaultCACertificates } from './ca-store.js';
 import { identityRecord } from './certificate.js';
 import { call, fromComponent, invalidArgType, nodeError, unavailable } from './errors.js';
 import {
@@ -38,11 +39,20 @@ export const CLIENT_RENEG_LIMIT = 3;
 export const CLIENT_RENEG_WINDOW = 600;
 
 /** `tls.rootCertificates`: the default trusted roots (Mozilla's), PEM, frozen as Node's. */
-export const rootCertificates = Object.freeze(client.rootCertificates());
+export const rootCertificates = bundledCertificates();
+
+export { getCACertificates, setDefaultCACertificates };
 
 /** `tls.getCiphers()`: the suites this engine supports, lowercase. */
 export function getCiphers() {
   return client.getCiphers();
+}
+
+const certificateCompressionAlgorithms = client.getCertificateCompressionAlgorithms();
+
+/** `tls.getCertificateCompressionAlgorithms()` (Node 26): a fresh copy each call, as Node gives. */
+export function getCertificateCompressionAlgorithms() {
+  return [...certificateCompressionAlgorithms];
 }
 
 /** What a SecureContext holds: the context options, normalized, kept out of reach. */
@@ -77,10 +87,11 @@ export function createSecureContext(options) {
 
 /**
  * Errors of the options that OpenSSL raises only when the handshake starts (a
- * version range with no version left): Node's connect() returns a socket that
+ * version range with no version left, a group list with no group left): Node's
+ * connect() returns a socket that
  * emits them, and createSecureContext() does not throw them.
  */
-const HANDSHAKE_TIME_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE']);
+const HANDSHAKE_TIME_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_SUITABLE_GROUPS']);
 
 /** An engine for a socket that fails before its handshake: every call answers as a destroyed socket's. */
 const FAILED_ENGINE = {
@@ -158,20 +169,6 @@ function verifiedName(options) {
   return options.servername || options.host || options.socket?._host || 'localhost';
 }
 
-let ipServernameWarned = false;
-
-/** Node 20's DEP0123, once per process: an IP address is no server name (RFC 6066); none is sent. */
-function warnIfIpServername(servername) {
-  if (ipServernameWarned || typeof servername !== 'string' || !net.isIP?.(servername)) return;
-  ipServernameWarned = true;
-  globalThis.process?.emitWarning?.(
-    'Setting the TLS ServerName to an IP address is not permitted by RFC 6066. ' +
-      'This will be ignored in a future version.',
-    'DeprecationWarning',
-    'DEP0123',
-  );
-}
-
 /**
  * `tls.connect(options[, callback])`, `tls.connect(path[, options][, callback])`,
  * `tls.connect(port[, host][, options][, callback])`: Node's call forms, defaults,
@@ -189,7 +186,6 @@ export function connect(...args) {
     ...given,
   };
   checkConnectDefaults(options);
-  warnIfIpServername(options.servername);
   let context;
   let resource;
   let deferred;
@@ -247,6 +243,7 @@ export function connect(...args) {
   const socket = new TLSSocket(transport, {
     [kEngine]: engine,
     ownsTransport,
+    netSocket: callerNetSocket,
     allowHalfOpen: options.allowHalfOpen && !callerNetSocket,
     highWaterMark: options.highWaterMark,
     readableHighWaterMark: options.readableHighWaterMark,
@@ -269,7 +266,10 @@ const tls = {
   DEFAULT_MIN_VERSION,
   DEFAULT_MAX_VERSION,
   getCiphers,
+  getCertificateCompressionAlgorithms,
   rootCertificates,
+  getCACertificates,
+  setDefaultCACertificates,
   checkServerIdentity,
   createSecureContext,
   SecureContext,

@@ -5,7 +5,9 @@
 // ciphers, keys, groups, defaults) is the component's, so all hosts answer alike.
 
 import { Buffer } from 'node:buffer';
+import { defaultCA } from './ca-store.js';
 import { describeReceived, invalidArgType, nodeError, unavailable } from './errors.js';
+import { inspectReceived } from './inspect.js';
 
 const PEM_TYPES = 'of type string or an instance of Buffer, TypedArray, or DataView';
 
@@ -154,6 +156,33 @@ function sigalgsList(value) {
   return value;
 }
 
+/** The algorithms `certificateCompression` may name, in Node 26's order. */
+const CERTIFICATE_COMPRESSION = ['zlib', 'brotli', 'zstd'];
+
+/**
+ * `certificateCompression` as Node 26's JavaScript checks it: an array of at
+ * most three known names when given (null or undefined: none). The component
+ * then checks what OpenSSL would: a range reaching TLS 1.3, no name twice.
+ */
+function certificateCompressionList(value) {
+  if (value === undefined || value === null) return undefined;
+  const name = 'options.certificateCompression';
+  if (!Array.isArray(value)) throw invalidArgType(name, 'an instance of Array', value);
+  if (value.length === 0) return undefined;
+  if (value.length > CERTIFICATE_COMPRESSION.length) {
+    throw nodeError('ERR_INVALID_ARG_VALUE', `The property '${name}' can specify at most 3 algorithms. Received ${inspectReceived(value)}`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (!CERTIFICATE_COMPRESSION.includes(value[i])) {
+      throw nodeError(
+        'ERR_INVALID_ARG_VALUE',
+        `The property '${name}[${i}]' must be 'zlib', 'brotli', or 'zstd'. Received ${inspectReceived(value[i])}`,
+      );
+    }
+  }
+  return [...value];
+}
+
 /** `ecdhCurve`: Node's default when undefined; anything but a string is refused, null included. */
 function ecdhCurveName(value, defaults) {
   const curve = value === undefined ? defaults.DEFAULT_ECDH_CURVE : value;
@@ -223,7 +252,8 @@ export function contextFields(options, defaults) {
     throw invalidArgType('options.ciphers', 'of type string', options.ciphers);
   }
   return {
-    ca: pemList('ca', options.ca),
+    // Without `ca`, the default store (ca-store.js): the component's roots, or as changed.
+    ca: pemList('ca', options.ca ?? defaultCA()),
     crl: crlList(options.crl),
     cert: pemList('cert', options.cert),
     key: keyList(options.key),
@@ -231,6 +261,8 @@ export function contextFields(options, defaults) {
     pfx: pfxList(options.pfx, options.passphrase),
     ciphers: options.ciphers ?? defaults.DEFAULT_CIPHERS,
     ...protocolFields(options, defaults),
+    // Node checks it after the credentials and before sigalgs and ecdhCurve.
+    certificateCompression: certificateCompressionList(options.certificateCompression),
     ecdhCurve: ecdhCurveName(options.ecdhCurve, defaults),
     sigalgs: sigalgsList(options.sigalgs),
     secureOptions: secureOptionsBits(options.secureOptions),
@@ -329,16 +361,25 @@ export function witOptions(options, context, identityCheck = 'builtin') {
     requestOcsp: Boolean(options.requestOCSP),
     enableTrace: options.enableTrace ?? undefined,
     minDhSize: options.minDHSize,
-    session: options.session ? bytesOf(options.session) : undefined,
+    session: options.session ? sessionBytes(options.session) : undefined,
     identityCheck,
     net: netOptions(options),
   };
 }
 
-/** `session` is accepted as Node accepts it; bytes this engine never made are ignored, as Node ignores junk. */
+/**
+ * `session` is accepted as Node 26 accepts it: bytes, or a string read as
+ * latin1 (as setSession reads one); Node 20 threw for a string. Bytes this
+ * engine never made are ignored, as Node ignores junk.
+ */
 export function checkSession(session) {
   // Node sets a session only when the option is truthy.
-  if (session && !ArrayBuffer.isView(session)) {
+  if (session && typeof session !== 'string' && !ArrayBuffer.isView(session)) {
     throw nodeError('ERR_INVALID_ARG_TYPE', 'Session must be a buffer');
   }
+}
+
+/** A session's bytes: a string is read as latin1, as Node reads one. */
+export function sessionBytes(session) {
+  return typeof session === 'string' ? bytesOf(Buffer.from(session, 'latin1')) : bytesOf(session);
 }

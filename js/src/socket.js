@@ -107,6 +107,10 @@ export class TLSSocket extends Duplex {
   /** Settings made on the engine that a restarted engine must get too. */
   #keylog = false;
   #maxSendFragment;
+  /** A caller's net.Socket not connected yet: Node's TLSSocket counts as connecting until its 'connect'. */
+  #awaitingConnect = false;
+  /** The session whose 'session' event is being emitted: what getSession() answers inside its handlers. */
+  #sessionInEvent;
 
   /**
    * @param {import('node:stream').Duplex} transport the byte stream to the server
@@ -165,13 +169,26 @@ export class TLSSocket extends Duplex {
     if (transport.isPaused?.()) transport.resume();
     // The ClientHello goes out once the connection is open, as Node starts the
     // handshake on 'connect'; until then setSession() and enableTrace() may
-    // still replace the engine. A caller's stream gets it at once, as in Node.
-    if (options.ownsTransport && transport.connecting) transport.once('connect', () => this.#flush());
-    else this.#flush();
+    // still replace the engine. A caller's net.Socket is waited for too while
+    // it is connecting or not yet told to connect (net's `pending`, Node's
+    // `connecting || !_handle`); any other stream gets it at once, as in Node.
+    const waits = options.ownsTransport ? transport.connecting : options.netSocket && transport.pending;
+    if (waits) {
+      this.#awaitingConnect = true;
+      transport.once('connect', () => {
+        this.#awaitingConnect = false;
+        this.#flush();
+      });
+    } else {
+      this.#flush();
+    }
     if (options.ownsTransport) {
       for (const event of TRANSPORT_EVENTS) transport.on(event, (...args) => this.emit(event, ...args));
       // connect()'s `timeout` option is set on the transport by net itself.
       this.#forwardTimeout();
+    } else if (options.netSocket) {
+      // Node's TLSSocket re-emits its net.Socket's 'connect'.
+      transport.once('connect', () => this.emit('connect'));
     }
   }
 
@@ -215,16 +232,15 @@ export class TLSSocket extends Duplex {
   }
 
   #delivered(fed) {
-    this.#flush();
+    // Events before this batch's bytes go out: Node emits 'OCSPResponse' (and
+    // key-log lines) while its handshake runs, before our Finished is sent, so
+    // a destroy() in a handler ends the handshake there.
     this.#emitEvents(fed.events);
+    if (this.destroyed) return;
+    this.#flush();
     if (fed.checkIdentity && !this.destroyed) this.#checkIdentity();
     if (fed.secureConnect && !this.destroyed) this.#securelyConnected();
-    if (fed.data.length > 0 && !this.destroyed) {
-      this.bytesRead += fed.data.length;
-      const plaintext = asBuffer(fed.data);
-      // A full read buffer stops the transport, so the server waits instead of us buffering.
-      if (!this.push(plaintext)) this.#transport.pause();
-    }
+    if (fed.data.length > 0 && !this.destroyed) this.#pushRecords(fed.data, fed.recordLengths);
     if (fed.end && !this.#readEnded && !this.destroyed) {
       this.#readEnded = true;
       this.push(null);
@@ -255,10 +271,38 @@ export class TLSSocket extends Duplex {
     }
   }
 
+  /** One 'data' per TLS record, as Node reads one record at a time: views of the batch, not copies. */
+  #pushRecords(data, recordLengths) {
+    this.bytesRead += data.length;
+    const plaintext = asBuffer(data);
+    let full = false;
+    let offset = 0;
+    for (const length of recordLengths) {
+      if (this.destroyed) return;
+      if (!this.push(plaintext.subarray(offset, (offset += length)))) full = true;
+    }
+    // A full read buffer stops the transport, so the server waits instead of us buffering.
+    if (full) this.#transport.pause();
+  }
+
   /** A session is announced only after 'secureConnect', as Node holds one that comes earlier. */
   #sessionArrived(session) {
-    if (this.#verified) this.emit('session', session);
+    if (this.#verified) this.#emitSession(session);
     else this.#pendingSessions.push(session);
+  }
+
+  /**
+   * Inside its handlers getSession() answers this event's session, as Node's
+   * does (OpenSSL's current session is the ticket just read), even when a
+   * later ticket came in the same batch.
+   */
+  #emitSession(session) {
+    this.#sessionInEvent = session;
+    try {
+      this.emit('session', session);
+    } finally {
+      this.#sessionInEvent = undefined;
+    }
   }
 
   /**
@@ -312,7 +356,7 @@ export class TLSSocket extends Duplex {
     this.emit('secure');
     this.#verified = true;
     for (const session of this.#pendingSessions.splice(0)) {
-      if (!this.destroyed) this.emit('session', session);
+      if (!this.destroyed) this.#emitSession(session);
     }
     const held = this.#heldUntilSecure.splice(0);
     for (const release of held) release();
@@ -321,6 +365,10 @@ export class TLSSocket extends Duplex {
   /** The component refused the connection: send its alert, then destroy with Node's error. */
   #failed(failure) {
     const error = withTarget(fromComponent(failure), this.#target);
+    // What came before the failure first ('OCSPResponse', key-log lines), as
+    // Node reports them while its handshake runs, before its verdict.
+    this.#emitEvents(this.#engine.takeEvents());
+    if (this.destroyed) return;
     this.#flush();
     this.authorizationError = this.#engine.authorizationError() ?? this.authorizationError;
     // Node's name-mismatch error carries the certificate it was checked against.
@@ -335,15 +383,26 @@ export class TLSSocket extends Duplex {
     this.destroy(error);
   }
 
-  /** Sends what the component has for the server; false when the transport is full. */
-  #flush() {
+  /**
+   * Sends what the component has for the server; false when the transport is
+   * full. `done`, if given, runs once the transport has taken those bytes (its
+   * write callback), at once when there are none.
+   */
+  #flush(done) {
     this.#started = true;
     const transport = this.#transport;
-    if (transport.destroyed || this.#transportWriteEnded) return true;
+    if (transport.destroyed || this.#transportWriteEnded) {
+      done?.();
+      return true;
+    }
     const outgoing = this.#engine.takeOutgoing();
     let roomLeft = true;
     if (outgoing.length > 0) {
-      roomLeft = transport.write(Buffer.from(outgoing.buffer, outgoing.byteOffset, outgoing.byteLength));
+      // Once this socket is destroyed a failed write is no error of the caller's write.
+      const taken = done && ((error) => done(this.destroyed ? undefined : error));
+      roomLeft = transport.write(asBuffer(outgoing), taken);
+    } else {
+      done?.();
     }
     // The engine runs with allowHalfOpen (this Duplex applies Node's half-open
     // rule), so only our own end() can make it want the transport ended: the
@@ -362,15 +421,30 @@ export class TLSSocket extends Duplex {
   }
 
   _write(chunk, encoding, callback) {
-    this.#whenSecure(() => this.#encrypt(chunk, 0, callback));
+    this.#whenSecure(() => this.#encrypt([chunk], 0, 0, callback));
   }
 
-  /** Encrypts `chunk` from `offset` slice by slice, waiting for `'drain'` when the transport is full. */
-  #encrypt(chunk, offset, callback) {
-    while (offset < chunk.length) {
+  /** Several writes that waited for the one before: encrypted together, sent in one transport write. */
+  _writev(entries, callback) {
+    const chunks = entries.map((entry) => entry.chunk);
+    this.#whenSecure(() => this.#encrypt(chunks, 0, 0, callback));
+  }
+
+  /**
+   * Encrypts `chunks` from chunk `index`, byte `offset`, slice by slice (each
+   * chunk sealed into its own records), sending what the slices made at most
+   * WRITE_SLICE bytes of plaintext apart and waiting for the transport's
+   * `'drain'` when it is full. `callback` runs once the transport has taken
+   * the last records, as Node's write completes when its ciphertext is
+   * written: so write() returns false past the highWaterMark and `'drain'`
+   * follows the transport, as in Node.
+   */
+  #encrypt(chunks, index, offset, callback) {
+    let unsent = 0;
+    while (index < chunks.length) {
       if (this.destroyed) return;
+      const chunk = chunks[index];
       const slice = chunk.subarray(offset, offset + WRITE_SLICE);
-      offset += slice.length;
       try {
         this.#engine.write(slice);
       } catch (failure) {
@@ -378,12 +452,21 @@ export class TLSSocket extends Duplex {
         return;
       }
       this.bytesWritten += slice.length;
-      if (!this.#flush()) {
-        this.#writeInFlight = () => this.#encrypt(chunk, offset, callback);
-        return;
+      unsent += slice.length;
+      offset += slice.length;
+      if (offset >= chunk.length) {
+        index += 1;
+        offset = 0;
+      }
+      if (index < chunks.length && unsent >= WRITE_SLICE) {
+        unsent = 0;
+        if (!this.#flush()) {
+          this.#writeInFlight = () => this.#encrypt(chunks, index, offset, callback);
+          return;
+        }
       }
     }
-    callback();
+    this.#flush(callback);
   }
 
   #drained() {
@@ -487,6 +570,7 @@ export class TLSSocket extends Duplex {
   /** The newest session to resume with (`connect({session})`); undefined before the handshake, null after close. */
   getSession() {
     if (this.destroyed) return null;
+    if (this.#sessionInEvent) return this.#sessionInEvent;
     const session = this.#engine.getSession();
     return session === undefined ? undefined : asBuffer(session);
   }
@@ -511,6 +595,8 @@ export class TLSSocket extends Duplex {
   getEphemeralKeyInfo() {
     if (this.destroyed) return null;
     const info = this.#engine.getEphemeralKeyInfo();
+    // A post-quantum group has no size, a finite-field ('DH') one no name:
+    // Node 26 still gives the key, undefined.
     return info ? { type: info.kind, name: info.name, size: info.size } : {};
   }
 
@@ -619,7 +705,7 @@ export class TLSSocket extends Duplex {
 
   /** True while the transport is still opening its connection. */
   get connecting() {
-    return Boolean(this.#transport.connecting);
+    return this.#awaitingConnect || Boolean(this.#transport.connecting);
   }
 
   /** True until the transport has connected. */
@@ -716,12 +802,12 @@ export class TLSSocket extends Duplex {
 // Node methods this engine does not offer: each fails with a clear error
 // instead of "is not a function". setServername would change the SNI apart
 // from the name verified, which the engine keeps as one.
-for (const method of ['setServername']) {
-  Object.defineProperty(TLSSocket.prototype, method, {
-    value() {
-      throw unavailable(`tlsSocket.${method}()`);
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+// Node checks the name first, so a bad one is its ERR_INVALID_ARG_TYPE.
+Object.defineProperty(TLSSocket.prototype, 'setServername', {
+  value(name) {
+    if (typeof name !== 'string') throw invalidArgType('name', 'of type string', name);
+    throw unavailable('tlsSocket.setServername()');
+  },
+  writable: true,
+  configurable: true,
+});

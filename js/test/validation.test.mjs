@@ -44,7 +44,6 @@ const cases = [
   ['family 5', [{ port: 1, family: 5 }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.family' must be one of: 0, 4, 6. Received 5"],
   ['localAddress "nope"', [{ port: 1, localAddress: 'nope' }], TypeError, 'ERR_INVALID_IP_ADDRESS', 'Invalid IP address: nope'],
   ['timeout "x"', [{ port: 1, timeout: 'x' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "msecs" argument must be of type number. Received type string (\'x\')'],
-  ['session "x"', [{ port: 1, session: 'x' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'Session must be a buffer'],
   ['session an ArrayBuffer', [{ port: 1, session: new ArrayBuffer(3) }], TypeError, 'ERR_INVALID_ARG_TYPE', 'Session must be a buffer'],
   ['enableTrace "yes"', [{ port: 1, enableTrace: 'yes' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.enableTrace" property must be of type boolean. Received type string (\'yes\')'],
   ['pskCallback 1', [{ port: 1, pskCallback: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "pskCallback" argument must be of type function. Received type number (1)'],
@@ -74,22 +73,33 @@ const cases = [
   ['timeout -1', [{ port: 1, timeout: -1 }], RangeError, 'ERR_OUT_OF_RANGE', 'The value of "msecs" is out of range. It must be a non-negative finite number. Received -1'],
   ['timeout "x" with path', [{ path: '/nonexistent/tls-connect.sock', timeout: 'x' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "msecs" argument must be of type number. Received type string (\'x\')'],
   // Node 20 asserts on these (ERR_INTERNAL_ASSERTION); current Node's errors are the ones matched.
-  ['checkServerIdentity 1', [{ port: 1, checkServerIdentity: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.checkServerIdentity" property must be of type function. Received type number (1)', 'current'],
-  ['checkServerIdentity undefined', [{ port: 1, checkServerIdentity: undefined }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.checkServerIdentity" property must be of type function. Received undefined', 'current'],
-  ['minDHSize "x"', [{ port: 1, minDHSize: 'x' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.minDHSize" property must be of type number. Received type string (\'x\')', 'current'],
-  ['minDHSize 0', [{ port: 1, minDHSize: 0 }], RangeError, 'ERR_OUT_OF_RANGE', 'The value of "options.minDHSize" is out of range. It must be >= 1. Received 0', 'current'],
-  ['minDHSize NaN', [{ port: 1, minDHSize: NaN }], RangeError, 'ERR_OUT_OF_RANGE', 'The value of "options.minDHSize" is out of range. It must be >= 1. Received NaN', 'current'],
+  ['checkServerIdentity 1', [{ port: 1, checkServerIdentity: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.checkServerIdentity" property must be of type function. Received type number (1)'],
+  ['checkServerIdentity undefined', [{ port: 1, checkServerIdentity: undefined }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.checkServerIdentity" property must be of type function. Received undefined'],
+  ['minDHSize "x"', [{ port: 1, minDHSize: 'x' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.minDHSize" property must be of type number. Received type string (\'x\')'],
+  ['minDHSize 0', [{ port: 1, minDHSize: 0 }], RangeError, 'ERR_OUT_OF_RANGE', 'The value of "options.minDHSize" is out of range. It must be >= 1. Received 0'],
+  ['minDHSize NaN', [{ port: 1, minDHSize: NaN }], RangeError, 'ERR_OUT_OF_RANGE', 'The value of "options.minDHSize" is out of range. It must be >= 1. Received NaN'],
+  // Node 26's certificateCompression: its JavaScript's checks, then OpenSSL's (range, duplicates).
+  ['certificateCompression "zlib"', [{ port: 1, certificateCompression: 'zlib' }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.certificateCompression" property must be an instance of Array. Received type string (\'zlib\')'],
+  ['certificateCompression {}', [{ port: 1, certificateCompression: {} }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.certificateCompression" property must be an instance of Array. Received an instance of Object'],
+  ['certificateCompression a Set', [{ port: 1, certificateCompression: new Set(['zlib']) }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.certificateCompression" property must be an instance of Array. Received an instance of Set'],
+  ['certificateCompression false', [{ port: 1, certificateCompression: false }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.certificateCompression" property must be an instance of Array. Received type boolean (false)'],
+  ['certificateCompression ["foo"]', [{ port: 1, certificateCompression: ['foo'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received 'foo'"],
+  ['certificateCompression ["zlib", "ZSTD"]', [{ port: 1, certificateCompression: ['zlib', 'ZSTD'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[1]' must be 'zlib', 'brotli', or 'zstd'. Received 'ZSTD'"],
+  ['certificateCompression [1]', [{ port: 1, certificateCompression: [1] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received 1"],
+  ['certificateCompression [null]', [{ port: 1, certificateCompression: [null] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received null"],
+  ['certificateCompression a hole', [{ port: 1, certificateCompression: new Array(1) }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received undefined"],
+  ['certificateCompression [{}]', [{ port: 1, certificateCompression: [{ zlib: true }] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received { zlib: true }"],
+  ['certificateCompression of 4', [{ port: 1, certificateCompression: ['zlib', 'brotli', 'zstd', 'zlib'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression' can specify at most 3 algorithms. Received [ 'zlib', 'brotli', 'zstd', 'zlib' ]"],
+  ['certificateCompression of 4 unknown', [{ port: 1, certificateCompression: ['a', 'b', 'c', 'd'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression' can specify at most 3 algorithms. Received [ 'a', 'b', 'c', 'd' ]"],
+  ['certificateCompression twice zlib', [{ port: 1, certificateCompression: ['zlib', 'zlib'] }], Error, 'ERR_CRYPTO_OPERATION_FAILED', 'Failed to set certificate compression preference'],
+  ['certificateCompression twice zstd', [{ port: 1, certificateCompression: ['zlib', 'zstd', 'zstd'] }], Error, 'ERR_CRYPTO_OPERATION_FAILED', 'Failed to set certificate compression preference'],
+  ['certificateCompression up to TLSv1.2', [{ port: 1, maxVersion: 'TLSv1.2', certificateCompression: ['zlib'] }], TypeError, 'ERR_INVALID_ARG_VALUE', 'certificateCompression requires a TLS protocol range that includes TLSv1.3'],
+  ['certificateCompression twice, up to TLSv1.2', [{ port: 1, maxVersion: 'TLSv1.2', certificateCompression: ['zlib', 'zlib'] }], TypeError, 'ERR_INVALID_ARG_VALUE', 'certificateCompression requires a TLS protocol range that includes TLSv1.3'],
+  ['certificateCompression with TLSv1_2_method', [{ port: 1, secureProtocol: 'TLSv1_2_method', certificateCompression: ['brotli'] }], TypeError, 'ERR_INVALID_ARG_VALUE', 'certificateCompression requires a TLS protocol range that includes TLSv1.3'],
+  ['certificateCompression after ciphers', [{ port: 1, ciphers: 1, certificateCompression: ['foo'] }], TypeError, 'ERR_INVALID_ARG_TYPE', 'The "options.ciphers" property must be of type string. Received type number (1)'],
+  ['certificateCompression before sigalgs', [{ port: 1, sigalgs: 1, certificateCompression: ['foo'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received 'foo'"],
+  ['certificateCompression before ecdhCurve', [{ port: 1, ecdhCurve: 1, certificateCompression: ['foo'] }], TypeError, 'ERR_INVALID_ARG_VALUE', "The property 'options.certificateCompression[0]' must be 'zlib', 'brotli', or 'zstd'. Received 'foo'"],
 ];
-
-/**
- * Node releases whose own answer is current Node's (the 'current' cases): 25
- * and later, not Deno, nor Bun (which says it is Node 26, but whose node:tls
- * is its own and leaves these options unchecked).
- */
-const nodeIsCurrent =
-  typeof globalThis.Deno === 'undefined' &&
-  typeof globalThis.Bun === 'undefined' &&
-  Number(process.versions.node.split('.')[0]) >= 25;
 
 /** What `connectFn(...args)` throws, as comparable fields; a socket it returns is closed at once. */
 function thrown(connectFn, args) {
@@ -123,8 +133,7 @@ for (const [name, args, Class, code, message, mark] of cases) {
   test(`${name} throws ${code ?? Class.name}`, { skip: mark === 'v8' && V8_WORDS_SKIP }, () => {
     const expected = { class: Class, code, message };
     const nodeArgs = mark === 'leaks' ? neverConnecting(args) : args;
-    const oracle = mark === 'current' ? nodeIsCurrent : nodeIsOracle;
-    if (oracle) assert.deepEqual(thrown(nodeTls.connect, nodeArgs), expected, "Node's own answer");
+    if (nodeIsOracle) assert.deepEqual(thrown(nodeTls.connect, nodeArgs), expected, "Node's own answer");
     assert.deepEqual(thrown(connect, args), expected);
   });
 }
@@ -132,6 +141,7 @@ for (const [name, args, Class, code, message, mark] of cases) {
 /** Options Node accepts as they are: falsy values it skips, and values only OpenSSL would judge later. */
 const accepted = [
   ['session null', { session: null }],
+  ['session "x" (Node 26 reads a string as latin1; Node 20 threw)', { session: 'x' }],
   ['session junk bytes', { session: Buffer.from('junk') }],
   ['session an empty Uint8Array', { session: new Uint8Array(0) }],
   ['pskCallback null', { pskCallback: null }],
@@ -155,7 +165,36 @@ const accepted = [
   ['requestOCSP 1', { requestOCSP: 1 }],
   ['timeout NaN', { timeout: NaN }],
   ['localPort 70000', { localPort: 70000 }],
+  ['certificateCompression null', { certificateCompression: null }],
+  ['certificateCompression []', { certificateCompression: [] }],
+  ['certificateCompression [] up to TLSv1.2', { certificateCompression: [], maxVersion: 'TLSv1.2' }],
+  ['certificateCompression all three', { certificateCompression: ['zlib', 'brotli', 'zstd'] }],
+  ['certificateCompression zstd then zlib, TLS 1.3 only', { certificateCompression: ['zstd', 'zlib'], minVersion: 'TLSv1.3' }],
+  ['certificateCompression with NO_TLSv1_3 (not the range Node checks)', { certificateCompression: ['brotli'], secureOptions: 0x20000000 }],
+  ['certificateCompression with TLS_method', { certificateCompression: ['zlib'], secureProtocol: 'TLS_method' }],
 ];
+
+test('getCertificateCompressionAlgorithms answers as Node 26, a fresh array each time', () => {
+  const names = tls.getCertificateCompressionAlgorithms();
+  assert.deepEqual(names, ['zlib', 'brotli', 'zstd']);
+  if (nodeIsOracle) assert.deepEqual(names, nodeTls.getCertificateCompressionAlgorithms(), "Node's own answer");
+  names.push('x');
+  assert.deepEqual(tls.getCertificateCompressionAlgorithms(), ['zlib', 'brotli', 'zstd']);
+  assert.notEqual(tls.getCertificateCompressionAlgorithms(), tls.getCertificateCompressionAlgorithms());
+});
+
+test('createSecureContext checks certificateCompression as tls.connect does, as in Node 26', () => {
+  for (const [value, code] of [
+    ['zlib', 'ERR_INVALID_ARG_TYPE'],
+    [['bogus'], 'ERR_INVALID_ARG_VALUE'],
+    [['zlib', 'brotli', 'zstd', 'zlib'], 'ERR_INVALID_ARG_VALUE'],
+    [['brotli', 'brotli'], 'ERR_CRYPTO_OPERATION_FAILED'],
+  ]) {
+    assert.throws(() => tls.createSecureContext({ certificateCompression: value }), { code }, JSON.stringify(value));
+    if (nodeIsOracle) assert.throws(() => nodeTls.createSecureContext({ certificateCompression: value }), { code }, `Node: ${JSON.stringify(value)}`);
+  }
+  tls.createSecureContext({ certificateCompression: ['zstd', 'brotli', 'zlib'] });
+});
 
 for (const [name, options] of accepted) {
   test(`${name} is accepted, as Node accepts it`, () => {
@@ -224,7 +263,8 @@ const methodCalls = [
   ['renegotiate'],
   ['renegotiate', {}, 1],
   ['setSession', 1],
-  ['getEphemeralKeyInfo'],
+  ['setServername', undefined],
+  ['setServername', 5],
   ['getCertificate'],
   ['getSession'],
   ['isSessionReused'],
@@ -250,6 +290,8 @@ test('socket methods before the handshake: argument checks and answers as Node\'
       code: 'ERR_TLS_INVALID_STATE',
       message: 'TLS socket connection must be securely established',
     });
+    // Not asked of Node: Node 26.10 reads a key that is not there yet and
+    // may crash the process (a segmentation fault); Node 20 answered {}.
     assert.deepEqual(answer(ours, 'getEphemeralKeyInfo'), { value: {} });
     assert.deepEqual(answer(ours, 'setMaxSendFragment', 511), { value: false });
     assert.deepEqual(answer(ours, 'setMaxSendFragment', 16384), { value: true });

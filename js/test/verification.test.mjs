@@ -10,6 +10,9 @@ import { connect } from '../src/index.js';
 import { pki } from './support/pki.js';
 import { firstOf, nodeIsOracle, startPeer } from './support/peer.js';
 
+/** Node 26's hint after OpenSSL's text when a root the system trusts might have helped. */
+const SYSTEM_CA_HINT = '; if the root CA is installed locally, try running Node.js with --use-system-ca';
+
 /** Connects with `connect` and reports what Node's API shows: the event, code, message, authorized. */
 async function outcome(connectFn, options) {
   const socket = connectFn(options);
@@ -26,14 +29,14 @@ const cases = [
     server: () => pki.selfSigned,
     client: {},
     code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-    message: 'self-signed certificate',
+    message: `self-signed certificate${SYSTEM_CA_HINT}`,
   },
   {
     name: 'a leaf from an unknown issuer, default roots',
     server: () => pki.unknownIssuer,
     client: {},
     code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    message: 'unable to verify the first certificate',
+    message: `unable to verify the first certificate${SYSTEM_CA_HINT}`,
   },
   {
     name: 'a leaf for another name',

@@ -18,10 +18,10 @@ const BASE_EVENTS = ['secureConnect', 'OCSPResponse', 'data', 'end', 'timeout', 
 
 /**
  * OpenSSL's full error line, as Node 20 reports a handshake failure
- * ("808C6AF65E7F0000:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert
+ * ("808C6AF65E7F0000:error:0A000410:SSL routines:ssl3_read_bytes:ssl/tls alert
  * handshake failure:../deps/openssl/.../rec_layer_s3.c:1601:SSL alert number 40"),
  * begins with a thread id that changes per process; it is compared as OpenSSL's
- * stable short form, "error:0A000410:SSL routines::sslv3 alert handshake failure".
+ * stable short form, "error:0A000410:SSL routines::ssl/tls alert handshake failure".
  */
 const OPENSSL_LINE = /^[0-9A-F]+:error:([0-9A-F]{8}):([^:]*):[^:]*:([^:]*):[\s\S]*$/;
 

@@ -1,7 +1,7 @@
 // The certificates of the differential scenarios, made fresh per test process by
 // the `openssl` command line: a root with an intermediate, leaves of every kind
 // the verification table needs (expired, not yet valid, revoked, X.509 v1,
-// self-signed, RSA), untrusted chains, a client chain and its key in every
+// self-signed, RSA, RSA-PSS keys and chains), untrusted chains, a client chain and its key in every
 // encoding Node reads (encrypted PKCS#8, legacy encrypted PEM, PKCS#12), and
 // CRLs. Every name is PEM text; `pfx` is a Buffer.
 
@@ -32,11 +32,44 @@ function newKey(name, bits) {
   else openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
 }
 
+/**
+ * A new 2048-bit RSA-PSS key (id-RSASSA-PSS) in `<name>.key`: without
+ * parameters, or restricted to SHA-256 (MGF1 SHA-256, 32-byte salt) when `restricted`.
+ */
+function newPssKey(name, restricted) {
+  const params = restricted
+    ? ['rsa_pss_keygen_md:sha256', 'rsa_pss_keygen_mgf1_md:sha256', 'rsa_pss_keygen_saltlen:32']
+    : [];
+  openssl('genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048',
+    ...params.flatMap((p) => ['-pkeyopt', p]), '-out', `${name}.key`);
+}
+
+/**
+ * A root CA for an RSA-PSS key (see newPssKey) signing with RSASSA-PSS over
+ * SHA-256; `saltlen` is openssl's `rsa_pss_saltlen` (`digest`, or its default
+ * when absent: the longest salt for an unrestricted key).
+ */
+function pssRoot(name, subject, { restricted = false, saltlen } = {}) {
+  newPssKey(name, restricted);
+  const sigopt = saltlen ? ['-sigopt', `rsa_pss_saltlen:${saltlen}`] : [];
+  openssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.pem`, '-days', '30', '-subj', subject,
+    '-sha256', ...sigopt, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  return { name, cert: read(`${name}.pem`), key: read(`${name}.key`), chain: [read(`${name}.pem`)], sigopt };
+}
+
 /** A self-signed certificate: a root CA unless `extensions` say otherwise. */
 function selfSigned(name, subject, extensions = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']) {
   newKey(name);
   const ext = extensions.flatMap((line) => ['-addext', line]);
   openssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.pem`, '-days', '30', '-subj', subject, ...ext);
+  return { name, cert: read(`${name}.pem`), key: read(`${name}.key`), chain: [read(`${name}.pem`)] };
+}
+
+/** A self-signed root CA for a new RSA-2048 key. */
+function selfSignedRsa(name, subject) {
+  newKey(name, 2048);
+  openssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.pem`, '-days', '30', '-subj', subject,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
   return { name, cert: read(`${name}.pem`), key: read(`${name}.key`), chain: [read(`${name}.pem`)] };
 }
 
@@ -68,8 +101,10 @@ function caConfig(issuer) {
  * validity dates (`start`/`end`, `YYYYMMDDHHMMSSZ`) when given. Its `chain` is
  * itself followed by the issuer's chain.
  */
-function issue(issuer, name, { cn = 'localhost', sans = ['localhost', '127.0.0.1'], ca = false, v1 = false, rsaBits, start, end, eku = 'serverAuth' } = {}) {
-  newKey(name, rsaBits);
+function issue(issuer, name, { cn = 'localhost', sans = ['localhost', '127.0.0.1'], ca = false, v1 = false, rsaBits, pss, start, end, eku = 'serverAuth' } = {}) {
+  // `pss`: an RSA-PSS key, `{restricted}` as newPssKey takes it.
+  if (pss) newPssKey(name, pss.restricted);
+  else newKey(name, rsaBits);
   const subject = `/O=tls-connect differential/CN=${cn}`;
   openssl('req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
   const lines = ca
@@ -89,8 +124,9 @@ function issue(issuer, name, { cn = 'localhost', sans = ['localhost', '127.0.0.1
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer.name}.pem`, '-CAkey', `${issuer.name}.key`,
       ...serialArgs, '-days', '30', '-out', `${name}.pem`);
   } else {
+    // An RSA-PSS issuer signs with RSASSA-PSS; `sigopt` its salt length, if set.
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer.name}.pem`, '-CAkey', `${issuer.name}.key`,
-      ...serialArgs, '-days', '30', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+      ...serialArgs, '-days', '30', '-extfile', `${name}.ext`, ...(issuer.sigopt ?? []), '-out', `${name}.pem`);
   }
   const cert = read(`${name}.pem`);
   return { name, cert, key: read(`${name}.key`), chain: [cert, ...issuer.chain] };
@@ -121,6 +157,10 @@ function generate() {
   const client = issue(clientInter, 'client', { cn: 'differential client', sans: [], eku: 'clientAuth' });
   const revoked = issue(root, 'revoked');
   const viaInter = issue(inter, 'via-inter');
+  const rsaRoot = selfSignedRsa('rsa-root', '/O=tls-connect differential/CN=differential RSA root');
+  const pssRootRestricted = pssRoot('pss-root', '/O=tls-connect differential/CN=differential RSA-PSS root', { restricted: true });
+  const pssRootPlain = pssRoot('pss-root-plain', '/O=tls-connect differential/CN=differential RSA-PSS root (no parameters)', { saltlen: 'digest' });
+  const pssRootMaxSalt = pssRoot('pss-root-max-salt', '/O=tls-connect differential/CN=differential RSA-PSS root (longest salt)');
 
   const made = {
     root,
@@ -156,6 +196,22 @@ function generate() {
     crlRoot: crl(root, [revoked]),
     /** The intermediate's CRL, revoking nothing. */
     crlInter: crl(inter),
+    /** A root for an rsaEncryption key (RSA-2048). */
+    rsaRoot,
+    /** An RSA-PSS leaf (no key parameters) signed by the RSA root with PKCS#1 v1.5. */
+    pssLeaf: issue(rsaRoot, 'pss-leaf', { pss: {} }),
+    /** A root for an RSA-PSS key restricted to SHA-256. */
+    pssRoot: pssRootRestricted,
+    /** An RSA-PSS leaf restricted to SHA-256, signed by that root with RSASSA-PSS (32-byte salt). */
+    pssViaPssRoot: issue(pssRootRestricted, 'pss-via-pss', { pss: { restricted: true } }),
+    /** A root for an RSA-PSS key without parameters. */
+    pssRootPlain,
+    /** An RSA-PSS leaf (no parameters) signed by that root with RSASSA-PSS, salt as long as the hash. */
+    pssViaPlainRoot: issue(pssRootPlain, 'pss-via-plain', { pss: {} }),
+    /** A root for an RSA-PSS key without parameters, signing with openssl's default salt (the longest). */
+    pssRootMaxSalt,
+    /** An RSA-PSS leaf signed by that root with the longest salt (222 bytes for 2048 bits and SHA-256). */
+    pssViaMaxSalt: issue(pssRootMaxSalt, 'pss-via-max-salt', { pss: {} }),
   };
 
   /** The client key encrypted with passphrase 'secret': PKCS#8, and OpenSSL's legacy PEM encryption. */

@@ -96,7 +96,8 @@ async function startPlain(config) {
  * `mode` ('echo', the default; 'endFirst': send 'bye' and end at once;
  * 'silent', 'http', 'hangup', 'refuse': plain TCP, see startPlain), `unix` (listen on a Unix socket),
  * `ocsp` (the bytes to staple, or null for none), `record` (extra fields to
- * report: 'sigalgs'; and, kept under `secrets` for probes, 'ekm' and 'keylog').
+ * report: 'sigalgs'; and, kept under `secrets` for probes, 'ekm', 'keylog' and
+ * 'wire': the bytes the server had written to the TCP socket by 'secureConnection').
  * Resolves to `{port | path, connections, clientErrors, close()}`;
  * `connections` fills in as connections complete.
  */
@@ -123,6 +124,8 @@ export async function startServer(config) {
     const seen = sawSecure(socket, config);
     // Per-connection secrets, for probes to compare with the client's; never compared themselves.
     seen.secrets = {};
+    // The TCP socket under the TLS one: its count is of the handshake's bytes on the wire.
+    if (record?.includes('wire')) seen.secrets.wireBytes = socket._parent?.bytesWritten;
     if (record?.includes('ekm')) {
       seen.secrets.ekm = socket.exportKeyingMaterial(EKM.length, EKM.label).toString('hex');
       seen.secrets.ekmWithContext = socket.exportKeyingMaterial(EKM.length, EKM.label, EKM.context).toString('hex');

@@ -24,6 +24,9 @@ const context = tls.createSecureContext({ ca: 'pem', minVersion: 'TLSv1.2' });
 tls.connect({ port: 443, secureContext: context, rejectUnauthorized: false });
 const mismatch: Error | undefined = checkServerIdentity('localhost', {} as PeerCertificate);
 const defaults: string[] = [tls.DEFAULT_CIPHERS, tls.DEFAULT_MIN_VERSION, ...tls.rootCertificates, ...tls.getCiphers()];
+const compressed = tls.connect({ port: 443, certificateCompression: tls.getCertificateCompressionAlgorithms() });
+compressed.destroy();
+tls.createSecureContext({ certificateCompression: ['brotli', 'zlib'] });
 console.log(mismatch, defaults);
 
 import { webSocketDuplex } from 'tls-connect/websocket';
