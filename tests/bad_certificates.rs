@@ -1,5 +1,5 @@
 //! The bad-certificate matrix: each bad certificate (made here, never
-//! downloaded) is served by Node's own `tls.createServer`; Node 20's own
+//! downloaded) is served by Node's own `tls.createServer`; Node 26's own
 //! `tls.connect()` is asked first, and must answer as the case says; then the
 //! component, with rejectUnauthorized true, driven sans-IO (it writes before the
 //! handshake) and attached, must be refused with Node's code and message, and
@@ -7,13 +7,11 @@
 //! it connects, and the server receives everything written. All cases run in
 //! one instance; the test prints the verdict for each, and the counts.
 //!
-//! Where the component cannot answer as Node 20 does, the case is still refused,
+//! Where the component cannot answer as Node does, the case is still refused,
 //! and the test asserts the component's actual answer, so that it fails if that
-//! changes:
-//!
-//! | case | Node 20 | here | why |
-//! |---|---|---|---|
-//! | RSA 1024 leaf | authorized (OpenSSL security level 1) | refused: `UNSPECIFIED`, "EE certificate key too weak", as Node 20 at `ciphers: 'DEFAULT@SECLEVEL=2'` (asked too) | ring verifies no RSA signature from a key under 2048 bits, so the server's handshake signature cannot be checked, whatever `rejectUnauthorized` says |
+//! changes (`bad_certs::Difference`). With Node 26 as the reference there is no
+//! such case: the RSA 1024 leaf, which Node 20 accepted at OpenSSL's security
+//! level 1, Node 26 refuses at its level 2 as ring does.
 
 mod support;
 
@@ -107,7 +105,7 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
     let node = verdict_of(&node_connect(&node_client, &ping));
     server_saw(&server);
     if node != case.node {
-        failures.push(format!("Node 20 answers {}", show(&node)));
+        failures.push(format!("Node answers {}", show(&node)));
     }
     let why = case.difference.as_ref().map(|difference| match difference {
         Difference::Answers { why, .. } | Difference::NotTried { why } => *why,
@@ -137,7 +135,7 @@ fn run(case: Case, instance: &mut ClientInstance) -> Row {
                 let answer = verdict_of(&node_connect(&client, &ping));
                 server_saw(&server);
                 if &answer != strict {
-                    failures.push(format!("Node 20 at level 2 answers {}", show(&answer)));
+                    failures.push(format!("Node at level 2 answers {}", show(&answer)));
                 }
             }
             ours.clone()
@@ -200,7 +198,7 @@ fn line(out: &mut String, row: &Row) {
     let line = table_line(row.name, &row.node, &ours, &seen, &row.failures);
     let _ = writeln!(out, "{line}");
     if let Some(why) = row.why {
-        let _ = writeln!(out, "      differs from Node 20: {why}");
+        let _ = writeln!(out, "      differs from Node: {why}");
     }
 }
 
@@ -225,7 +223,7 @@ fn summary(control: &Row, rows: &[Row], elapsed: Duration) -> String {
         .sum::<u64>();
     let _ = writeln!(
         out,
-        "cases: {}; tried: {}; refused: {refused}; same code and message as Node 20: {matched}; \
+        "cases: {}; tried: {}; refused: {refused}; same code and message as Node: {matched}; \
          plaintext the server received from refused clients: {leaked} bytes; {:.1} s",
         rows.len(),
         tried.len(),

@@ -63,7 +63,8 @@ fn https_get_reports_an_untrusted_server_as_node_does() {
     assert_eq!(finished.status, 1);
     assert_eq!(
         stderr(&finished).trim_end(),
-        "UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate"
+        "UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate; \
+         if the root CA is installed locally, try running Node.js with --use-system-ca"
     );
     assert_eq!(stdout(&finished), "");
 }

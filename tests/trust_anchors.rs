@@ -1,10 +1,10 @@
-//! Trust anchors as OpenSSL takes them, judged by Node 20: version 1
+//! Trust anchors as OpenSSL takes them, judged by Node 26: version 1
 //! certificates (made here by the openssl CLI), a self-signed server
 //! certificate given as `ca` (as `openssl req -x509` makes it, with
 //! `basicConstraints CA:TRUE` and without, and as rcgen makes it),
 //! `allowPartialTrustChain`, and issuers told apart by key identifier.
 //!
-//! Each case is served by Node's own `tls.createServer`. Node 20's own
+//! Each case is served by Node's own `tls.createServer`. Node's own
 //! `tls.connect()` is asked first, with rejectUnauthorized true and false, and
 //! must answer as the case says; then the component must give the same answer:
 //! with rejectUnauthorized true, attached and sans-IO, the same error code and
@@ -24,7 +24,9 @@ use support::bad_certs::twin_named_issuer;
 use support::component::{echo_attached, instance};
 use support::connect::authorization;
 use support::drive::{self, Plan};
-use support::matrix::{assert_all_held, refused, show, table_line, verdict_of, Trust, Verdict};
+use support::matrix::{
+    assert_all_held, hinted, refused, show, table_line, verdict_of, Trust, Verdict,
+};
 use support::oracle::node_verdict;
 use support::peers::{NodeServer, NodeServerConfig};
 use support::scenarios::localhost;
@@ -33,7 +35,7 @@ use test_pki::{self as pki, Ca, Issued, LeafSpec, NewKey, TempDir};
 /// The name both clients verify (sent as SNI; the version 1 leaves carry it as CN).
 const NAME: &str = "localhost";
 
-/// One case: what the server presents, what the client trusts, and Node 20's answer.
+/// One case: what the server presents, what the client trusts, and Node's answer.
 struct Case {
     name: &'static str,
     /// The server's chain, leaf first, PEM.
@@ -46,7 +48,7 @@ struct Case {
     crl_pem: Option<String>,
     /// `allowPartialTrustChain`.
     partial: Option<bool>,
-    /// Node 20's answer with rejectUnauthorized true: `None`, it connects.
+    /// Node's answer with rejectUnauthorized true: `None`, it connects.
     node: Verdict,
 }
 
@@ -73,7 +75,7 @@ impl Case {
         )
     }
 
-    /// Node 20 refuses it with `code` and `message`.
+    /// Node refuses it with `code` and `message`.
     fn refused(self, code: &str, message: &str) -> Self {
         Self {
             node: refused(code, message),
@@ -83,13 +85,16 @@ impl Case {
 }
 
 fn depth_zero() -> Verdict {
-    refused("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate")
+    refused(
+        "DEPTH_ZERO_SELF_SIGNED_CERT",
+        &hinted("self-signed certificate"),
+    )
 }
 
 fn leaf_signature() -> Verdict {
     refused(
         "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-        "unable to verify the first certificate",
+        &hinted("unable to verify the first certificate"),
     )
 }
 
@@ -271,7 +276,7 @@ fn partial_chain_cases() -> Vec<Case> {
     let issuer_cert = || {
         refused(
             "UNABLE_TO_GET_ISSUER_CERT",
-            "unable to get issuer certificate",
+            &hinted("unable to get issuer certificate"),
         )
     };
     let case = |name, chain: &String, partial| Case {
@@ -367,7 +372,7 @@ fn our_options(case: &Case, port: Option<u16>, reject_unauthorized: bool) -> Con
 }
 
 /// `authorized` and `authorizationError` with rejectUnauthorized false, as
-/// Node 20 reports them when its verdict with true is `verdict`.
+/// Node reports them when its verdict with true is `verdict`.
 fn authorization_for(verdict: &Verdict) -> (bool, Option<String>) {
     (
         verdict.is_none(),
@@ -403,7 +408,7 @@ fn run(case: &Case, instance: &mut ClientInstance) -> Row {
     let strict = node_verdict(&client, &node_options(true));
     let node = strict.error.clone();
     if node != case.node {
-        failures.push(format!("Node 20 answers {}", show(&node)));
+        failures.push(format!("Node answers {}", show(&node)));
     }
     let lenient = node_verdict(&client, &node_options(false));
     let node_authorization = (
@@ -411,7 +416,7 @@ fn run(case: &Case, instance: &mut ClientInstance) -> Row {
         lenient.authorization_error.clone(),
     );
     if node_authorization != authorization_for(&node) || lenient.error.is_some() {
-        failures.push(format!("Node 20 without rejectUnauthorized: {lenient:?}"));
+        failures.push(format!("Node without rejectUnauthorized: {lenient:?}"));
     }
 
     let ping = Plan {
@@ -476,8 +481,7 @@ fn trust_anchors_are_judged_as_node_judges_them() {
     .collect();
     let mut instance = instance();
     let rows: Vec<Row> = cases.iter().map(|case| run(case, &mut instance)).collect();
-    let mut table =
-        String::from("\ntrust anchors (Node 20 with rejectUnauthorized true, and ours)\n");
+    let mut table = String::from("\ntrust anchors (Node with rejectUnauthorized true, and ours)\n");
     for row in &rows {
         let line = table_line(row.name, &row.node, &show(&row.ours), "", &row.failures);
         let _ = writeln!(table, "{line}");
@@ -485,7 +489,7 @@ fn trust_anchors_are_judged_as_node_judges_them() {
     let same = rows.iter().filter(|row| row.failures.is_empty()).count();
     let _ = writeln!(
         table,
-        "cases: {}; the same as Node 20 in every way: {same}",
+        "cases: {}; the same as Node in every way: {same}",
         rows.len()
     );
     println!("{table}");

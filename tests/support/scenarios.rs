@@ -1,5 +1,5 @@
 //! Certificate scenarios for the verification tests: what the server presents,
-//! and what the client trusts. Each one's doc gives the code and message Node 20
+//! and what the client trusts. Each one's doc gives the code and message Node
 //! reports for it when connecting with `host: 'localhost'` (checked by hand
 //! against Node's own `tls.connect`); with `rejectUnauthorized: false` Node
 //! connects and sets `authorizationError` to the same code.
@@ -48,14 +48,14 @@ pub fn chain() -> Scenario {
 }
 
 /// A self-signed leaf; the client uses the default roots.
-/// Node: `DEPTH_ZERO_SELF_SIGNED_CERT`, "self-signed certificate".
+/// Node: `DEPTH_ZERO_SELF_SIGNED_CERT`, "self-signed certificate" (and Node 26's hint).
 pub fn self_signed() -> Scenario {
     let leaf = self_signed_leaf(&localhost());
     served(leaf, "", None)
 }
 
 /// A leaf from an unknown CA, sent alone; the client uses the default roots.
-/// Node: `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "unable to verify the first certificate".
+/// Node: `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "unable to verify the first certificate" (and a hint).
 pub fn unknown_issuer() -> Scenario {
     let stranger = Ca::new_root("unknown root");
     let leaf = stranger.issue(&localhost());
@@ -63,7 +63,7 @@ pub fn unknown_issuer() -> Scenario {
 }
 
 /// Leaf from an intermediate, the intermediate not sent; the client trusts the
-/// root. Node: `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "unable to verify the first certificate".
+/// root. Node: `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, "unable to verify the first certificate" (and a hint).
 pub fn missing_intermediate() -> Scenario {
     let root = Ca::new_root("root of the missing intermediate");
     let intermediate = root.issue_intermediate("missing intermediate");

@@ -6,8 +6,8 @@
 //!   [`TempDir::self_signed`]: RSA keys, SHA-1 signatures, version 1
 //!   certificates).
 //! - [`Tool`]: one run of `openssl` or `node` (arguments, directory, stdin),
-//!   checked; [`node`]: runs a script in Node, the reference every Node rule is
-//!   checked against.
+//!   checked; [`node`]: runs a script in Node 26 ([`node_program`]), the
+//!   reference every Node rule is checked against.
 //! - [`require`]: whether a tool a test needs is on PATH; tests skip, with a
 //!   message, when it is not.
 //! - [`hostile`]: what a hostile server sends to make a client work: padding
@@ -29,7 +29,7 @@ pub use rcgen_pki::{
     days_from_now, self_signed_leaf, self_signed_leaf_with, Ca, DemoPki, Issued, LeafSpec,
 };
 pub use scratch::TempDir;
-pub use tool::{require, Tool};
+pub use tool::{node_program, require, Tool};
 
 /// rcgen, for tests that shape a certificate beyond [`LeafSpec`].
 pub use rcgen;

