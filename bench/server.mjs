@@ -2,7 +2,7 @@
 // (OpenSSL), TLS 1.3 only, TCP_NODELAY, echoing every byte, on 127.0.0.1. Session tickets
 // are on (Node's default), so clients that keep a session resume.
 //
-//   node bench/server.mjs --key FILE --cert FILE
+//   node bench/server.mjs --key FILE --cert FILE [--ecdh-curve GROUPS]
 //
 // Prints {"listening": port} once. Each line "stats" on stdin is answered with
 // {"connections": n, "reused": m}: the secure connections so far, and how many of
@@ -13,7 +13,9 @@ import readline from 'node:readline';
 import tls from 'node:tls';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { key: { type: 'string' }, cert: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { key: { type: 'string' }, cert: { type: 'string' }, 'ecdh-curve': { type: 'string' } },
+});
 if (!values.key || !values.cert) {
   process.stderr.write('usage: node bench/server.mjs --key FILE --cert FILE\n');
   process.exit(2);
@@ -22,7 +24,12 @@ if (!values.key || !values.cert) {
 let connections = 0;
 let reused = 0;
 const server = tls.createServer(
-  { key: fs.readFileSync(values.key), cert: fs.readFileSync(values.cert), minVersion: 'TLSv1.3' },
+  {
+    key: fs.readFileSync(values.key),
+    cert: fs.readFileSync(values.cert),
+    minVersion: 'TLSv1.3',
+    ...(values['ecdh-curve'] ? { ecdhCurve: values['ecdh-curve'] } : {}),
+  },
   (socket) => {
     connections += 1;
     if (socket.isSessionReused()) reused += 1;

@@ -94,6 +94,11 @@ impl Args {
         self.text("--cipher").unwrap_or("TLS_AES_128_GCM_SHA256")
     }
 
+    /// `--ecdh-curve`: Node's `ecdhCurve`; none, the default groups.
+    pub fn ecdh_curve(&self) -> Option<&str> {
+        self.text("--ecdh-curve")
+    }
+
     /// `--limit` in seconds, 120 by default.
     pub fn limit(&self) -> Result<Duration, String> {
         Ok(Duration::from_secs_f64(self.number("--limit", 120.0)?))

@@ -77,7 +77,13 @@ fn on_client(
     let port = args.port()?;
     match args.required("--client")? {
         "wasm" => {
-            let mut engine = WasmEngine::new(args.instance()?, &ca_pem, args.cipher(), resume);
+            let mut engine = WasmEngine::new(
+                args.instance()?,
+                &ca_pem,
+                args.cipher(),
+                args.ecdh_curve(),
+                resume,
+            );
             let sample = warm_then(&mut engine, port, measure)?;
             let about = json!({
                 "aead": args.aead()?.0,
@@ -86,7 +92,7 @@ fn on_client(
             Ok((sample, about))
         }
         "native" => {
-            let mut engine = NativeEngine::new(&ca_pem, args.cipher(), resume)?;
+            let mut engine = NativeEngine::new(&ca_pem, args.cipher(), args.ecdh_curve(), resume)?;
             Ok((warm_then(&mut engine, port, measure)?, json!({})))
         }
         other => Err(format!("--client: unknown client {other} (wasm or native)")),
@@ -198,7 +204,13 @@ fn memory(args: &Args) -> Result<(), String> {
     let connections = args.number("--connections", 100)?;
     let port = args.port()?;
     let limit = args.limit()?;
-    let mut engine = WasmEngine::new(args.instance()?, &args.ca_pem()?, args.cipher(), false);
+    let mut engine = WasmEngine::new(
+        args.instance()?,
+        &args.ca_pem()?,
+        args.cipher(),
+        args.ecdh_curve(),
+        false,
+    );
     let after_instantiate = engine.instance().guest_memory_bytes();
     // One connection first, so one-time allocations are not charged to the hundred.
     let warm = driver::connect(&mut engine, port)?;

@@ -18,11 +18,17 @@ pub struct NativeEngine {
 
 impl NativeEngine {
     /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`.
-    pub fn new(ca_pem: &str, cipher: &str, resume: bool) -> Result<Self, String> {
+    pub fn new(
+        ca_pem: &str,
+        cipher: &str,
+        ecdh_curve: Option<&str>,
+        resume: bool,
+    ) -> Result<Self, String> {
         let mut options = ConnectOptions::default();
         options.target.host = Some("127.0.0.1".to_owned());
         options.context.ca = Some(vec![Pem::Text(ca_pem.to_owned())]);
         options.context.ciphers = Some(cipher.to_owned());
+        options.context.ecdh_curve = ecdh_curve.map(str::to_owned);
         let shared = if resume {
             Some(SecureContext::new(&options.context, &options.credentials).map_err(tls)?)
         } else {

@@ -9,19 +9,29 @@ pub struct WasmEngine {
     instance: ClientInstance,
     ca_pem: String,
     cipher: String,
+    /// `ecdhCurve`, when the run names one.
+    ecdh_curve: Option<String>,
     /// Offer the newest session received (Node's `session` option).
     resume: bool,
     session: Option<Vec<u8>>,
 }
 
 impl WasmEngine {
-    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`;
-    /// with `resume`, each offers the newest session an earlier one received.
-    pub fn new(instance: ClientInstance, ca_pem: &str, cipher: &str, resume: bool) -> Self {
+    /// Connections to 127.0.0.1 trusting `ca_pem`, offering only `cipher`
+    /// (and the key-exchange groups `ecdh_curve` names, when given); with
+    /// `resume`, each offers the newest session an earlier one received.
+    pub fn new(
+        instance: ClientInstance,
+        ca_pem: &str,
+        cipher: &str,
+        ecdh_curve: Option<&str>,
+        resume: bool,
+    ) -> Self {
         Self {
             instance,
             ca_pem: ca_pem.to_owned(),
             cipher: cipher.to_owned(),
+            ecdh_curve: ecdh_curve.map(str::to_owned),
             resume,
             session: None,
         }
@@ -37,6 +47,7 @@ impl WasmEngine {
             host: Some("127.0.0.1".to_owned()),
             ca: Some(vec![Pem::Text(self.ca_pem.clone())]),
             ciphers: Some(self.cipher.clone()),
+            ecdh_curve: self.ecdh_curve.clone(),
             session: self.session.clone().filter(|_| self.resume),
             ..ConnectOptions::default()
         }
