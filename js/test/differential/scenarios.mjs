@@ -14,7 +14,7 @@
 //   action      after 'secureConnect': 'echo' (default: end with 'hello'),
 //               'destroy', 'wait', or a function
 //   probe       {created, secure, closed}: (socket, ctx) => values to compare
-//   oracle      'current': Node 26 is the oracle (NODE-TLS.md: Node 20 asserts)
+//   oracle      'current': Node 26 is the oracle (where Node 20 asserts)
 //   isolate     run each side in its own process (stderr, process warnings)
 //   note        why a field is compared by shape rather than by value
 //
@@ -300,7 +300,7 @@ const connectScenarios = [
   },
 ];
 
-// --- synchronous validation (one per row of NODE-TLS.md's options table) ----------
+// --- synchronous validation (one per option Node checks synchronously) ----------
 
 /** A scenario that compares only what connect throws: class, code and message. */
 function throws(id, title, client, extra = {}) {
@@ -804,7 +804,7 @@ function freePort() {
   });
 }
 
-// --- verification (every row of NODE-TLS.md's table, refused and allowed) -----------
+// --- verification (each case, refused and allowed) -----------
 
 const verificationRows = [
   { id: 'self-signed-leaf', title: 'a self-signed leaf, default roots', server: serve(pki.selfSigned), client: defaultRoots },

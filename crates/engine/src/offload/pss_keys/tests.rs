@@ -11,24 +11,6 @@ use crate::offload::signatures::ALGORITHMS;
 use crate::options::Pem;
 use crate::verify::{certificates_in, verify_chain, TrustStore};
 
-/// `{name}.key`, a new 2048-bit RSA-PSS key with `-pkeyopt` `options`; its SPKI DER.
-fn pss_key(dir: &TempDir, name: &str, options: &[&str]) -> Vec<u8> {
-    let key = format!("{name}.key");
-    let mut args = vec![
-        "genpkey",
-        "-algorithm",
-        "RSA-PSS",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-    ];
-    for option in options {
-        args.extend(["-pkeyopt", option]);
-    }
-    args.extend(["-out", &key]);
-    dir.openssl(&args);
-    dir.openssl(&["pkey", "-in", &key, "-pubout", "-outform", "DER"])
-}
-
 /// The PSS signature of `message` by `{name}.key` with `digest`, salt as long as the hash.
 fn sign(dir: &TempDir, name: &str, digest: &str, message: &[u8]) -> Vec<u8> {
     dir.write("message", message);
@@ -75,7 +57,7 @@ fn a_key_without_parameters_verifies_each_hash() {
     let Some(dir) = TempDir::for_openssl("pss-keys") else {
         return;
     };
-    let spki = pss_key(&dir, "plain", &[]);
+    let spki = dir.rsa_pss_key("plain", &[]);
     let message = b"a handshake transcript, say";
     for (digest, alg, other) in [
         ("sha256", &UNRESTRICTED_SHA256, &UNRESTRICTED_SHA384),
@@ -118,7 +100,7 @@ fn a_key_with_parameters_verifies_its_hash_only() {
             format!("rsa_pss_keygen_saltlen:{salt}"),
         ];
         let options: Vec<&str> = options.iter().map(String::as_str).collect();
-        let spki = pss_key(&dir, digest, &options);
+        let spki = dir.rsa_pss_key(digest, &options);
         let message = b"a handshake transcript, say";
         let signature = sign(&dir, digest, digest, message);
         assert_eq!(check(alg, &spki, message, &signature), Ok(()), "{digest}");
@@ -143,7 +125,7 @@ fn forms_without_an_algorithm_are_refused_without_panic() {
     };
     // OpenSSL's `rsa_pss_keygen_md` alone keeps MGF1 with SHA-1 and a
     // 20-byte salt: no TLS scheme and no algorithm here fit it.
-    let spki = pss_key(&dir, "md-only", &["rsa_pss_keygen_md:sha256"]);
+    let spki = dir.rsa_pss_key("md-only", &["rsa_pss_keygen_md:sha256"]);
     let signature = sign(&dir, "md-only", "sha256", b"message");
     for alg in ALGORITHMS.all {
         assert!(key_refused(check(*alg, &spki, b"message", &signature)));
@@ -259,8 +241,8 @@ fn chains_of_pss_keys_are_verified() {
         (&full[..], &full[..]),
         (&[][..], &full[..]),
     ] {
-        pss_key(&dir, "root", root_options);
-        pss_key(&dir, "leaf", leaf_options);
+        dir.rsa_pss_key("root", root_options);
+        dir.rsa_pss_key("leaf", leaf_options);
         let root = pss_root(&dir, "root");
         let leaf = pss_signed_leaf(&dir, "leaf", "root");
         assert_eq!(verdict(&root, &leaf), "authorized");
