@@ -241,6 +241,17 @@ impl client::GuestTlsSocket for Socket {
         self.with_conn_mut(|c| c.set_max_send_fragment(size))
     }
 
+    fn refresh_write_key(&self) -> Result<(), wit::TlsError> {
+        match &mut *self.mode.borrow_mut() {
+            Mode::SansIo(conn) => conn.refresh_write_key(),
+            Mode::Attached(_) => Err(TlsError::new(
+                "ERR_TLS_INVALID_STATE",
+                "An attached socket seals its own records; there is no host key to refresh",
+            )),
+        }
+        .map_err(wit_error)
+    }
+
     fn set_keylog(&self, enabled: bool) {
         self.with_conn(|c| c.set_keylog(enabled));
     }

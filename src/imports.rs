@@ -2,7 +2,8 @@
 //! `Transport`, and `host-crypto` as its `CryptoHost`.
 
 use tls_connect_engine::{
-    install_host_crypto, Aead, CryptoHost, HostKey, SignatureAlgorithm, Target, TlsError, Transport,
+    install_host_crypto, Aead, CryptoHost, Direction, HostKey, KeyOffer, RecordVersion,
+    SignatureAlgorithm, Target, TlsError, Transport,
 };
 
 use crate::bindings::tls_connect::tls_connect::host_crypto as wit_crypto;
@@ -55,13 +56,21 @@ pub(crate) fn offer_crypto_to_host() {
 struct ImportedCrypto;
 
 impl CryptoHost for ImportedCrypto {
-    fn take_key(&self, aead: Aead, key: &[u8]) -> Option<Box<dyn HostKey>> {
-        let aead = match aead {
+    fn take_key(&self, offer: &KeyOffer<'_>) -> Option<Box<dyn HostKey>> {
+        let aead = match offer.aead {
             Aead::Aes128Gcm => wit_crypto::Aead::Aes128Gcm,
             Aead::Aes256Gcm => wit_crypto::Aead::Aes256Gcm,
             Aead::ChaCha20Poly1305 => wit_crypto::Aead::Chacha20Poly1305,
         };
-        let key = wit_crypto::take_key(aead, key)?;
+        let version = match offer.version {
+            RecordVersion::Tls12 => wit_crypto::RecordVersion::Tls12,
+            RecordVersion::Tls13 => wit_crypto::RecordVersion::Tls13,
+        };
+        let direction = match offer.direction {
+            Direction::Write => wit_crypto::Direction::Write,
+            Direction::Read => wit_crypto::Direction::Read,
+        };
+        let key = wit_crypto::take_key(aead, version, direction, offer.key, offer.iv)?;
         Some(Box::new(ImportedKey(key)))
     }
 
@@ -93,11 +102,11 @@ unsafe impl Send for ImportedKey {}
 unsafe impl Sync for ImportedKey {}
 
 impl HostKey for ImportedKey {
-    fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
-        self.0.seal(nonce, aad, plaintext)
+    fn seal(&mut self, content_type: u8, plaintext: &[u8]) -> Vec<u8> {
+        self.0.seal(content_type, plaintext)
     }
 
-    fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
-        self.0.open(nonce, aad, sealed)
+    fn open(&mut self, content_type: u8, payload: &[u8]) -> Option<Vec<u8>> {
+        self.0.open(content_type, payload)
     }
 }

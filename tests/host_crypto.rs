@@ -8,6 +8,7 @@ mod support;
 
 use host_example::{ClientInstance, HostCrypto, HostCryptoCounts};
 use support::component::{component, options_to};
+use support::drive::{self, Plan};
 use support::peers::{NodeServer, NodeServerConfig};
 
 /// Every AEAD in both TLS versions: (the `ciphers` given, the IANA name
@@ -69,6 +70,18 @@ fn echo(instance: &mut ClientInstance, socket: &host_example::TlsSocket, data: &
     echoed
 }
 
+/// Options for Node's server at `port` with `suite` only: a TLS 1.2 suite
+/// (OpenSSL's name) caps the version at TLS 1.2.
+fn suite_options(port: u16, ca_pem: &str, suite: &str) -> host_example::ConnectOptions {
+    let mut options = options_to(port, ca_pem);
+    options.host = Some("localhost".into());
+    options.ciphers = Some(suite.into());
+    if !suite.starts_with("TLS_") {
+        options.max_version = Some("TLSv1.2".into());
+    }
+    options
+}
+
 /// One echo of `data` with `suite`, the host doing or declining the crypto:
 /// what came back, the suite negotiated, and what the host did.
 fn run(host_crypto: HostCrypto, suite: &str, data: &[u8]) -> (Vec<u8>, String, HostCryptoCounts) {
@@ -77,14 +90,8 @@ fn run(host_crypto: HostCrypto, suite: &str, data: &[u8]) -> (Vec<u8>, String, H
     let mut instance = component()
         .instantiate_with(host_crypto)
         .expect("the component instantiates");
-    let mut options = options_to(server.port(), &pki.ca_pem);
-    options.host = Some("localhost".into());
-    options.ciphers = Some(suite.into());
-    if !suite.starts_with("TLS_") {
-        options.max_version = Some("TLSv1.2".into());
-    }
     let socket = instance
-        .connect(options)
+        .connect(suite_options(server.port(), &pki.ca_pem, suite))
         .expect("no trap")
         .expect("connects");
     let echoed = echo(&mut instance, &socket, data);
@@ -124,6 +131,8 @@ fn native_host_crypto_carries_every_suite_byte_for_byte() {
         keys_taken,
         // The server's handshake signature, and the root's signature on the leaf.
         signatures_verified: 2,
+        // Attached: the guest reads and writes its transport itself.
+        ..HostCryptoCounts::default()
     };
     every_suite_echoes(HostCrypto::Native, did, "what the host did");
 }
@@ -166,4 +175,54 @@ fn a_forged_signature_is_refused_by_the_host_and_by_the_guest() {
         codes.push(refused.code);
     }
     assert_eq!(codes[0], codes[1], "the host and the guest disagree");
+}
+
+/// Sans-IO, the host's record layer seals and opens the application data
+/// natively once the connection is established: a megabyte's records (64 of
+/// 16 KiB at least) never cross into the guest, TLS 1.2's are opened there
+/// but sealed by the guest (so rustls applies its limit), and every byte
+/// comes back. Declining, the host protects none.
+#[test]
+fn sans_io_application_data_is_protected_by_the_hosts_record_layer() {
+    let pki = test_pki::DemoPki::generate();
+    let server = NodeServer::start(&NodeServerConfig::serving(&pki.server));
+    let data = payload();
+    for (suite, host_crypto, sealed_here, opened_here) in [
+        ("TLS_AES_128_GCM_SHA256", HostCrypto::Native, true, true),
+        (
+            "TLS_CHACHA20_POLY1305_SHA256",
+            HostCrypto::Native,
+            true,
+            true,
+        ),
+        (
+            "ECDHE-ECDSA-AES128-GCM-SHA256",
+            HostCrypto::Native,
+            false,
+            true,
+        ),
+        ("TLS_AES_128_GCM_SHA256", HostCrypto::Declined, false, false),
+    ] {
+        let mut instance = component()
+            .instantiate_with(host_crypto)
+            .expect("the component instantiates");
+        let options = suite_options(server.port(), &pki.ca_pem, suite);
+        let stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connects");
+        let plan = Plan {
+            send: data.clone(),
+            ..Plan::default()
+        };
+        let outcome = drive::sans_io(&mut instance, options, stream, &plan).expect("no trap");
+        assert_eq!(outcome.error, None, "{suite}");
+        assert!(
+            outcome.data == data,
+            "{suite}: the echo differs from what was sent"
+        );
+        let counts = instance.host_crypto_counts();
+        let what = format!("{suite} {host_crypto:?}: {counts:?}");
+        assert_eq!(counts.records_sealed >= 64, sealed_here, "{what}");
+        assert_eq!(counts.records_sealed == 0, !sealed_here, "{what}");
+        assert_eq!(counts.records_opened >= 64, opened_here, "{what}");
+        assert_eq!(counts.records_opened == 0, !opened_here, "{what}");
+    }
 }

@@ -9,14 +9,14 @@
 //! data hands one out by implementing [`HasHostCrypto`], and [`add_to_linker`]
 //! links the import for it.
 
-use ring::aead::{self, LessSafeKey, UnboundKey};
 use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use tls_connect_engine::{HostKey, KeyOffer, NativeRecordKey};
 use wasmtime::component::{HasData, Linker, Resource, ResourceTable};
 use wasmtime::Result;
 use wasmtime_wasi::WasiView;
 
 use crate::bindings::tls_connect::tls_connect::host_crypto::{
-    self, Aead, HostTrafficKey, SignatureAlgorithm,
+    self, Aead, Direction, HostTrafficKey, RecordVersion, SignatureAlgorithm,
 };
 
 /// Whether the host does the guest's record crypto and signature checks.
@@ -36,6 +36,10 @@ pub struct HostCryptoCounts {
     pub keys_taken: usize,
     /// Signatures verified.
     pub signatures_verified: usize,
+    /// Application-data records the host's record layer sealed without the guest.
+    pub records_sealed: usize,
+    /// Application-data records the host's record layer opened without the guest.
+    pub records_opened: usize,
 }
 
 /// The import's state in one store: whether it does the work, and what it did.
@@ -43,6 +47,9 @@ pub struct HostCryptoCounts {
 pub struct HostCryptoCtx {
     mode: HostCrypto,
     counts: HostCryptoCounts,
+    /// Keys taken since the host's record layer last looked: the table entries
+    /// of the traffic keys, for the socket whose call into the guest took them.
+    taken: Vec<u32>,
 }
 
 impl HostCryptoCtx {
@@ -51,12 +58,24 @@ impl HostCryptoCtx {
         Self {
             mode,
             counts: HostCryptoCounts::default(),
+            taken: Vec::new(),
         }
     }
 
     /// What the host did for the guest so far.
     pub fn counts(&self) -> HostCryptoCounts {
         self.counts
+    }
+
+    /// Records the host's record layer sealed and opened without the guest.
+    pub(crate) fn count_records(&mut self, sealed: usize, opened: usize) {
+        self.counts.records_sealed += sealed;
+        self.counts.records_opened += opened;
+    }
+
+    /// The table entries of the keys taken since the last call.
+    pub(crate) fn take_new_keys(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.taken)
     }
 }
 
@@ -94,14 +113,36 @@ impl HasData for HostCryptoData {
     type Data<'a> = HostCryptoView<'a>;
 }
 
-/// A traffic key held for the guest.
-pub struct TrafficKey(LessSafeKey);
+/// One direction's record protection held for the guest: key, IV and sequence
+/// number, with the engine's native record rules. The host's record layer
+/// (`records`) seals and opens application data with it too.
+pub struct TrafficKey(pub(crate) NativeRecordKey);
 
-fn aead_algorithm(aead: Aead) -> &'static aead::Algorithm {
-    match aead {
-        Aead::Aes128Gcm => &aead::AES_128_GCM,
-        Aead::Aes256Gcm => &aead::AES_256_GCM,
-        Aead::Chacha20Poly1305 => &aead::CHACHA20_POLY1305,
+/// The engine's description of an offered key, from the import's arguments.
+fn key_offer<'a>(
+    aead: Aead,
+    version: RecordVersion,
+    direction: Direction,
+    key: &'a [u8],
+    iv: &'a [u8; 12],
+) -> KeyOffer<'a> {
+    use tls_connect_engine as engine;
+    KeyOffer {
+        aead: match aead {
+            Aead::Aes128Gcm => engine::Aead::Aes128Gcm,
+            Aead::Aes256Gcm => engine::Aead::Aes256Gcm,
+            Aead::Chacha20Poly1305 => engine::Aead::ChaCha20Poly1305,
+        },
+        version: match version {
+            RecordVersion::Tls12 => engine::RecordVersion::Tls12,
+            RecordVersion::Tls13 => engine::RecordVersion::Tls13,
+        },
+        direction: match direction {
+            Direction::Write => engine::Direction::Write,
+            Direction::Read => engine::Direction::Read,
+        },
+        key,
+        iv,
     }
 }
 
@@ -131,24 +172,32 @@ impl HostCryptoView<'_> {
     }
 }
 
-/// A nonce of the right length; anything else gets an answer the guest refuses
-/// (an empty seal, a failed open) rather than a trap.
-fn nonce(bytes: &[u8]) -> Option<aead::Nonce> {
-    aead::Nonce::try_assume_unique_for_key(bytes).ok()
-}
-
 impl host_crypto::Host for HostCryptoView<'_> {
-    fn take_key(&mut self, aead: Aead, key: Vec<u8>) -> Result<Option<Resource<TrafficKey>>> {
+    fn take_key(
+        &mut self,
+        aead: Aead,
+        version: RecordVersion,
+        direction: Direction,
+        key: Vec<u8>,
+        iv: Vec<u8>,
+    ) -> Result<Option<Resource<TrafficKey>>> {
         if self.declines() {
             return Ok(None);
         }
-        let Ok(unbound) = UnboundKey::new(aead_algorithm(aead), &key) else {
+        // A wrong length gets a refusal the guest handles, never a trap.
+        let Ok(iv) = <[u8; 12]>::try_from(iv.as_slice()) else {
+            return Ok(None);
+        };
+        let offer = key_offer(aead, version, direction, &key, &iv);
+        let Some(record_key) = NativeRecordKey::new(&offer) else {
             return Ok(None);
         };
         self.count(|counts| counts.keys_taken += 1);
-        Ok(Some(
-            self.table.push(TrafficKey(LessSafeKey::new(unbound)))?,
-        ))
+        let key = self.table.push(TrafficKey(record_key))?;
+        if let Some(ctx) = self.ctx.as_mut() {
+            ctx.taken.push(key.rep());
+        }
+        Ok(Some(key))
     }
 
     fn verify_signature(
@@ -171,43 +220,19 @@ impl HostTrafficKey for HostCryptoView<'_> {
     fn seal(
         &mut self,
         key: Resource<TrafficKey>,
-        nonce_bytes: Vec<u8>,
-        aad: Vec<u8>,
-        mut plaintext: Vec<u8>,
+        content_type: u8,
+        plaintext: Vec<u8>,
     ) -> Result<Vec<u8>> {
-        let key = self.table.get(&key)?;
-        let Some(nonce) = nonce(&nonce_bytes) else {
-            return Ok(Vec::new());
-        };
-        match key
-            .0
-            .seal_in_place_append_tag(nonce, aead::Aad::from(aad), &mut plaintext)
-        {
-            Ok(()) => Ok(plaintext),
-            Err(_) => Ok(Vec::new()),
-        }
+        Ok(self.table.get_mut(&key)?.0.seal(content_type, &plaintext))
     }
 
     fn open(
         &mut self,
         key: Resource<TrafficKey>,
-        nonce_bytes: Vec<u8>,
-        aad: Vec<u8>,
-        mut sealed: Vec<u8>,
+        content_type: u8,
+        payload: Vec<u8>,
     ) -> Result<Option<Vec<u8>>> {
-        let key = self.table.get(&key)?;
-        let Some(nonce) = nonce(&nonce_bytes) else {
-            return Ok(None);
-        };
-        let Ok(plain) = key
-            .0
-            .open_in_place(nonce, aead::Aad::from(aad), &mut sealed)
-        else {
-            return Ok(None);
-        };
-        let len = plain.len();
-        sealed.truncate(len);
-        Ok(Some(sealed))
+        Ok(self.table.get_mut(&key)?.0.open(content_type, &payload))
     }
 
     fn drop(&mut self, key: Resource<TrafficKey>) -> Result<()> {

@@ -8,6 +8,7 @@ use wasmtime::{Result, Store};
 use crate::bindings::exports::tls_connect::tls_connect::client::{Guest, GuestTlsSocket};
 use crate::bindings::TlsConnect;
 use crate::host_crypto::HostCryptoCounts;
+use crate::records::{RecordLayer, Step};
 use crate::state::HostState;
 use crate::transport::{ByteStream, HasTransport, Stream};
 use crate::{
@@ -40,11 +41,17 @@ macro_rules! guest_calls {
 pub struct ClientInstance {
     store: Store<HostState>,
     bindings: TlsConnect,
+    /// The host's record layer of each sans-IO socket that has been fed.
+    records: Vec<(TlsSocket, RecordLayer)>,
 }
 
 impl ClientInstance {
     pub(crate) fn new(store: Store<HostState>, bindings: TlsConnect) -> Self {
-        Self { store, bindings }
+        Self {
+            store,
+            bindings,
+            records: Vec::new(),
+        }
     }
 
     /// The `client` export and the store to call it in.
@@ -60,9 +67,6 @@ impl ClientInstance {
         /// `tls.connect()`, attached: the guest opens the transport and does its own I/O.
         connect(options: ConnectOptions) -> TlsResult<TlsSocket>
             => client.call_connect(store, &options);
-        /// `tls.connect()`, sans-IO: the host moves the bytes.
-        start(options: ConnectOptions) -> TlsResult<TlsSocket>
-            => client.call_start(store, &options);
         /// `tls.createSecureContext(options)`: built once, for many connections.
         create_secure_context(options: ConnectOptions) -> TlsResult<SecureContext>
             => client.call_create_secure_context(store, &options);
@@ -70,13 +74,27 @@ impl ClientInstance {
         connect_with_context(context: SecureContext, options: ConnectOptions)
             -> TlsResult<TlsSocket>
             => client.call_connect_with_context(store, context, &options);
-        /// `tls.connect({...options, secureContext})`, sans-IO.
-        start_with_context(context: SecureContext, options: ConnectOptions)
-            -> TlsResult<TlsSocket>
-            => client.call_start_with_context(store, context, &options);
         /// `tls.checkServerIdentity(hostname, cert)`, Node's default algorithm.
         check_server_identity(hostname: &str, cert: &PeerCertificate) -> TlsResult<()>
             => client.call_check_server_identity(store, hostname, cert);
+    }
+
+    /// `tls.connect()`, sans-IO: the host moves the bytes, through its record layer.
+    pub fn start(&mut self, options: ConnectOptions) -> TlsResult<TlsSocket> {
+        let (client, store) = self.parts();
+        let socket = client.call_start(store, &options)?;
+        Ok(socket.inspect(|socket| self.records.push((*socket, RecordLayer::default()))))
+    }
+
+    /// `tls.connect({...options, secureContext})`, sans-IO.
+    pub fn start_with_context(
+        &mut self,
+        context: SecureContext,
+        options: ConnectOptions,
+    ) -> TlsResult<TlsSocket> {
+        let (client, store) = self.parts();
+        let socket = client.call_start_with_context(store, context, &options)?;
+        Ok(socket.inspect(|socket| self.records.push((*socket, RecordLayer::default()))))
     }
 
     /// Drops the host's handle to a secure context (sockets made with it keep theirs).
@@ -95,6 +113,7 @@ impl ClientInstance {
     /// Drops the host's handle to `socket`, so the guest frees it. A handle the
     /// host never drops keeps its connection alive in the guest for good.
     pub fn drop_socket(&mut self, socket: TlsSocket) -> Result<()> {
+        self.records.retain(|(held, _)| *held != socket);
         socket.resource_drop(&mut self.store)
     }
 
@@ -181,41 +200,262 @@ impl SocketCalls<'_> {
         export_keying_material(length: f64, label: &str, context: Option<&[u8]>)
         -> TlsResult<Vec<u8>>
             => methods.call_export_keying_material(store, socket, length, label, context);
-        /// `socket.setMaxSendFragment(size)`.
-        set_max_send_fragment(size: f64) -> Result<bool>
-            => methods.call_set_max_send_fragment(store, socket, size);
         /// Report key-log lines as events (Node's `'keylog'` listener).
         set_keylog(enabled: bool) -> Result<()>
             => methods.call_set_keylog(store, socket, enabled);
         /// The events since the last call (attached sockets).
         take_events() -> Result<Vec<SocketEvent>>
             => methods.call_take_events(store, socket);
-        /// The caller's `checkServerIdentity` verdict; `None` accepts.
-        settle_identity(verdict: Option<&TlsError>) -> TlsResult<Fed>
-            => methods.call_settle_identity(store, socket, verdict);
-        /// `socket.write(data)`.
-        write(data: &[u8]) -> TlsResult<()>
-            => methods.call_write(store, socket, data);
         /// Attached: block for data; empty means the server ended.
         read(max_len: u32) -> TlsResult<Vec<u8>>
             => methods.call_read(store, socket, max_len);
-        /// `socket.end()`.
-        end() -> TlsResult<()>
-            => methods.call_end(store, socket);
-        /// `socket.destroy()`.
-        destroy() -> Result<()>
-            => methods.call_destroy(store, socket);
-        /// Sans-IO: hand in received bytes.
-        feed(data: &[u8]) -> TlsResult<Fed>
-            => methods.call_feed(store, socket, data);
-        /// Sans-IO: the transport ended.
-        feed_end() -> TlsResult<Fed>
-            => methods.call_feed_end(store, socket);
-        /// Sans-IO: bytes to send now.
-        take_outgoing() -> Result<Vec<u8>>
-            => methods.call_take_outgoing(store, socket);
         /// Sans-IO: whether to end the transport's write side now.
         wants_write_end() -> Result<bool>
             => methods.call_wants_write_end(store, socket);
     }
+}
+
+/// What a sans-IO socket's bytes go through: the host's record layer
+/// ([`crate::records`]) around the guest's `feed`, `write` and `take-outgoing`.
+impl SocketCalls<'_> {
+    /// Sans-IO: hand in received bytes. Application data opens here once the
+    /// connection is established; everything else goes to the guest. A guest
+    /// error after data opened here is returned by the next call, so that data
+    /// is not lost.
+    pub fn feed(&mut self, data: &[u8]) -> TlsResult<Fed> {
+        self.with_layer(|calls, layer| {
+            if let Some(error) = layer.deferred.take() {
+                return Ok(Err(error));
+            }
+            if data.is_empty() {
+                // Nothing to frame: the guest still answers for its state.
+                return calls.guest(layer, |m, store, s| m.call_feed(store, s, data));
+            }
+            layer.receive(data);
+            calls.drain_received(layer)
+        })
+    }
+
+    /// Sans-IO: the transport ended.
+    pub fn feed_end(&mut self) -> TlsResult<Fed> {
+        self.with_layer(|calls, layer| {
+            if let Some(error) = layer.deferred.take() {
+                return Ok(Err(error));
+            }
+            let mut fed = match calls.drain_received(layer)? {
+                Ok(fed) => fed,
+                Err(error) => return Ok(Err(error)),
+            };
+            // An incomplete record held back is the guest's to judge first.
+            if let Some(rest) = layer.rest() {
+                match calls.guest(layer, |m, store, s| m.call_feed(store, s, &rest))? {
+                    Ok(more) => merge(&mut fed, more, layer),
+                    Err(error) => {
+                        layer.closed = true;
+                        return Ok(Err(error));
+                    }
+                }
+            }
+            match calls.guest(layer, |m, store, s| m.call_feed_end(store, s))? {
+                Ok(more) => merge(&mut fed, more, layer),
+                Err(error) => {
+                    layer.closed = true;
+                    return Ok(Err(error));
+                }
+            }
+            Ok(Ok(fed))
+        })
+    }
+
+    /// The caller's `checkServerIdentity` verdict; `None` accepts.
+    pub fn settle_identity(&mut self, verdict: Option<&TlsError>) -> TlsResult<Fed> {
+        self.with_layer(|calls, layer| {
+            let fed = calls.guest(layer, |m, store, s| {
+                m.call_settle_identity(store, s, verdict)
+            })?;
+            layer.closed |= fed.is_err();
+            Ok(fed.map(|fed| {
+                let mut all = empty_fed();
+                merge(&mut all, fed, layer);
+                all
+            }))
+        })
+    }
+
+    /// `socket.write(data)`: sealed here once established (TLS 1.3), else by the guest.
+    pub fn write(&mut self, data: &[u8]) -> TlsResult<()> {
+        self.with_layer(|calls, layer| {
+            if let Some(error) = layer.deferred.take() {
+                return Ok(Err(error));
+            }
+            if calls.write_key_must_change(layer) {
+                calls.collect_guest_output(layer)?;
+                if let Err(error) =
+                    calls.guest(layer, |m, store, s| m.call_refresh_write_key(store, s))?
+                {
+                    return Ok(Err(error));
+                }
+            }
+            if !calls.write_key_must_change(layer) {
+                calls.collect_guest_output(layer)?;
+                let fragment = layer.max_fragment;
+                let table = &mut calls.instance.store.data_mut().table;
+                if let Some(key) = layer.write_key(table) {
+                    let mut sealed = std::mem::take(&mut layer.outgoing);
+                    let done = key.seal_application_data(data, fragment, &mut sealed);
+                    layer.outgoing = sealed;
+                    if done {
+                        let records = data.len().div_ceil(fragment);
+                        calls
+                            .instance
+                            .store
+                            .data_mut()
+                            .host_crypto
+                            .count_records(records, 0);
+                        return Ok(Ok(()));
+                    }
+                }
+            }
+            calls.guest(layer, |m, store, s| m.call_write(store, s, data))
+        })
+    }
+
+    /// `socket.destroy()`: from here on the guest refuses every call.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.with_layer(|calls, layer| {
+            layer.closed = true;
+            calls.guest(layer, |m, store, s| m.call_destroy(store, s))
+        })
+    }
+
+    /// `socket.end()`: close_notify after everything written before.
+    pub fn end(&mut self) -> TlsResult<()> {
+        self.with_layer(|calls, layer| calls.guest(layer, |m, store, s| m.call_end(store, s)))
+    }
+
+    /// `socket.setMaxSendFragment(size)`.
+    pub fn set_max_send_fragment(&mut self, size: f64) -> Result<bool> {
+        self.with_layer(|calls, layer| {
+            let applied = calls.guest(layer, |m, store, s| {
+                m.call_set_max_send_fragment(store, s, size)
+            })?;
+            if applied {
+                // The guest accepted it: a whole number within 512..16384.
+                layer.max_fragment = size as usize;
+            }
+            Ok(applied)
+        })
+    }
+
+    /// Sans-IO: bytes to send now: the guest's, then the records sealed here.
+    pub fn take_outgoing(&mut self) -> Result<Vec<u8>> {
+        self.with_layer(|calls, layer| {
+            calls.collect_guest_output(layer)?;
+            Ok(std::mem::take(&mut layer.outgoing))
+        })
+    }
+
+    /// Runs `action` with this socket's record layer: a sans-IO socket's own,
+    /// or, for an attached socket (which does its own I/O in the guest), one
+    /// that hands every call to the guest.
+    fn with_layer<T>(&mut self, action: impl FnOnce(&mut Self, &mut RecordLayer) -> T) -> T {
+        let socket = *self.socket;
+        let records = &mut self.instance.records;
+        let Some(at) = records.iter().position(|(held, _)| *held == socket) else {
+            return action(self, &mut RecordLayer::pass_through());
+        };
+        let mut layer = records.swap_remove(at).1;
+        let result = action(self, &mut layer);
+        self.instance.records.push((socket, layer));
+        result
+    }
+
+    /// One call into the guest for this socket; the keys it hands over meanwhile are this socket's.
+    fn guest<T>(
+        &mut self,
+        layer: &mut RecordLayer,
+        call: impl FnOnce(GuestTlsSocket<'_>, &mut Store<HostState>, TlsSocket) -> Result<T>,
+    ) -> Result<T> {
+        layer.guest_may_have_output = true;
+        let (methods, store, socket) = self.parts();
+        let result = call(methods, store, socket);
+        let data = self.instance.store.data_mut();
+        let reps = data.host_crypto.take_new_keys();
+        layer.adopt(&mut data.table, reps);
+        result
+    }
+
+    /// Moves what the guest has to send into the layer's outgoing bytes, ahead
+    /// of records sealed here later; asked only after a call that may have made some.
+    fn collect_guest_output(&mut self, layer: &mut RecordLayer) -> Result<()> {
+        if std::mem::take(&mut layer.guest_may_have_output) {
+            let (methods, store, socket) = self.parts();
+            let out = methods.call_take_outgoing(store, socket)?;
+            layer.outgoing.extend_from_slice(&out);
+        }
+        Ok(())
+    }
+
+    /// Whether the write key sealing here is at its confidentiality limit.
+    fn write_key_must_change(&mut self, layer: &RecordLayer) -> bool {
+        let table = &mut self.instance.store.data_mut().table;
+        layer.write_key(table).is_some_and(|key| key.must_change())
+    }
+
+    /// Hands on every complete received record: opened here or fed to the guest.
+    fn drain_received(&mut self, layer: &mut RecordLayer) -> TlsResult<Fed> {
+        let mut fed = empty_fed();
+        loop {
+            let step = layer.next(&mut self.instance.store.data_mut().table);
+            match step {
+                None => return Ok(Ok(fed)),
+                Some(Step::Plaintext(plain)) => {
+                    self.instance
+                        .store
+                        .data_mut()
+                        .host_crypto
+                        .count_records(0, 1);
+                    fed.record_lengths.push(plain.len() as u32);
+                    fed.data.extend_from_slice(&plain);
+                }
+                Some(Step::Guest(bytes)) => {
+                    let result = self.guest(layer, |m, store, s| m.call_feed(store, s, &bytes))?;
+                    // A failed feed destroys the socket in the guest.
+                    layer.closed |= result.is_err();
+                    match result {
+                        Ok(more) => merge(&mut fed, more, layer),
+                        Err(error) if fed.data.is_empty() => return Ok(Err(error)),
+                        Err(error) => {
+                            layer.deferred = Some(error);
+                            return Ok(Ok(fed));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A `fed` with nothing in it.
+fn empty_fed() -> Fed {
+    Fed {
+        secure_connect: false,
+        data: Vec::new(),
+        record_lengths: Vec::new(),
+        end: false,
+        check_identity: false,
+        events: Vec::new(),
+    }
+}
+
+/// Appends the guest's `more` to `fed`, and notes what it says of the connection.
+fn merge(fed: &mut Fed, more: Fed, layer: &mut RecordLayer) {
+    layer.secure |= more.secure_connect;
+    layer.read_ended |= more.end;
+    fed.secure_connect |= more.secure_connect;
+    fed.data.extend_from_slice(&more.data);
+    fed.record_lengths.extend_from_slice(&more.record_lengths);
+    fed.end |= more.end;
+    fed.check_identity |= more.check_identity;
+    fed.events.extend(more.events);
 }

@@ -48,6 +48,7 @@ pub mod http;
 pub mod instance;
 pub mod meter;
 pub mod precompiled;
+mod records;
 mod state;
 pub mod transport;
 pub mod types;

@@ -44,7 +44,10 @@ pub use conn::events::SocketEvent;
 pub use conn::{CipherInfo, Connection, EphemeralKeyInfo, Fed};
 pub use context::{defaults, Defaults, SecureContext};
 pub use error::TlsError;
-pub use offload::{install as install_host_crypto, Aead, CryptoHost, HostKey, SignatureAlgorithm};
+pub use offload::{
+    install as install_host_crypto, Aead, CryptoHost, Direction, HostKey, KeyOffer,
+    NativeRecordKey, RecordVersion, SignatureAlgorithm,
+};
 pub use options::{
     AlpnProtocols, ConnectOptions, ConnectionOptions, ContextOptions, Credentials, IdentityCheck,
     KeyEntry, NetOptions, Pem, PfxEntry, Target, TargetOptions, TcpOptions,

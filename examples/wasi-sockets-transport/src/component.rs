@@ -12,7 +12,7 @@ wit_bindgen::generate!({
 });
 
 use exports::tls_connect::tls_connect::host_crypto::{
-    self, Aead, GuestTrafficKey, SignatureAlgorithm, TrafficKey,
+    self, Aead, Direction, GuestTrafficKey, RecordVersion, SignatureAlgorithm, TrafficKey,
 };
 use exports::tls_connect::tls_connect::transport::{
     Duplex, Guest, GuestDuplex, IoError, TcpOptions,
@@ -109,7 +109,13 @@ pub enum NoKey {}
 impl host_crypto::Guest for Adapter {
     type TrafficKey = NoKey;
 
-    fn take_key(_algorithm: Aead, _key: Vec<u8>) -> Option<TrafficKey> {
+    fn take_key(
+        _algorithm: Aead,
+        _version: RecordVersion,
+        _direction: Direction,
+        _key: Vec<u8>,
+        _iv: Vec<u8>,
+    ) -> Option<TrafficKey> {
         None
     }
 
@@ -124,11 +130,11 @@ impl host_crypto::Guest for Adapter {
 }
 
 impl GuestTrafficKey for NoKey {
-    fn seal(&self, _nonce: Vec<u8>, _aad: Vec<u8>, _plaintext: Vec<u8>) -> Vec<u8> {
+    fn seal(&self, _content_type: u8, _plaintext: Vec<u8>) -> Vec<u8> {
         match *self {}
     }
 
-    fn open(&self, _nonce: Vec<u8>, _aad: Vec<u8>, _sealed: Vec<u8>) -> Option<Vec<u8>> {
+    fn open(&self, _content_type: u8, _payload: Vec<u8>) -> Option<Vec<u8>> {
         match *self {}
     }
 }

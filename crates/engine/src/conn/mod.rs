@@ -245,6 +245,24 @@ impl Connection {
         Ok(())
     }
 
+    /// Sends a TLS 1.3 KeyUpdate and changes to a new write key: what a host that
+    /// seals application data itself asks for before its key's confidentiality
+    /// limit, as rustls does for the records it seals.
+    pub fn refresh_write_key(&mut self) -> Result<(), TlsError> {
+        self.usable()?;
+        if self.phase != Phase::Secure
+            || self.tls.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
+        {
+            return Err(TlsError::new(
+                "ERR_TLS_INVALID_STATE",
+                "Keys are refreshed only on an established TLS 1.3 connection",
+            ));
+        }
+        self.tls
+            .refresh_traffic_keys()
+            .map_err(|e| alert::from_rustls(&e))
+    }
+
     /// Drops the connection at once; later calls fail and getters answer as Node
     /// does after `destroy()`.
     pub fn destroy(&mut self) {

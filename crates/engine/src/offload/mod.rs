@@ -6,6 +6,7 @@
 
 mod pss_keys;
 pub(crate) mod records;
+pub use records::native::NativeRecordKey;
 pub(crate) mod signatures;
 
 use std::sync::OnceLock;
@@ -37,10 +38,45 @@ pub enum SignatureAlgorithm {
     Ed25519,
 }
 
+/// How a connection protects its records once keys are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordVersion {
+    /// TLS 1.2's AEAD records (RFC 5288, RFC 7905).
+    Tls12,
+    /// TLS 1.3 records (RFC 8446, section 5.2).
+    Tls13,
+}
+
+/// Which way a traffic key protects records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Records the client sends.
+    Write,
+    /// Records the server sends.
+    Read,
+}
+
+/// One direction's record protection, offered to the host.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyOffer<'a> {
+    /// The suite's AEAD.
+    pub aead: Aead,
+    /// How records are framed and their nonces made.
+    pub version: RecordVersion,
+    /// Which way the key protects records.
+    pub direction: Direction,
+    /// The AEAD key.
+    pub key: &'a [u8],
+    /// TLS 1.3's IV; TLS 1.2 GCM's 4-byte salt, followed (for writing) by the 8
+    /// bytes its explicit nonces start from, else zeros; TLS 1.2
+    /// ChaCha20-Poly1305's IV.
+    pub iv: &'a [u8; 12],
+}
+
 /// A host that may seal and open records and verify signatures with its own crypto.
 pub trait CryptoHost: Send + Sync {
-    /// Takes one direction's traffic key, or declines with `None`.
-    fn take_key(&self, aead: Aead, key: &[u8]) -> Option<Box<dyn HostKey>>;
+    /// Takes one direction's record protection, or declines with `None`.
+    fn take_key(&self, offer: &KeyOffer<'_>) -> Option<Box<dyn HostKey>>;
 
     /// Whether `signature` is valid over `message` for `public_key` (the
     /// subjectPublicKey bits); `None` when the host declines.
@@ -53,12 +89,17 @@ pub trait CryptoHost: Send + Sync {
     ) -> Option<bool>;
 }
 
-/// One direction's traffic key, held by the host.
+/// One direction's record protection, held by the host: key, IV and the
+/// sequence number, which counts every record sealed or opened with it, so a
+/// host may also seal or open records of its own between the guest's.
 pub trait HostKey: Send + Sync {
-    /// The ciphertext of `plaintext` followed by its tag.
-    fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8>;
-    /// The plaintext of `sealed` (ciphertext and tag), or `None` when it does not authenticate.
-    fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>>;
+    /// Seals the next record of type `content_type` (TLS 1.3: the inner type):
+    /// its payload, with TLS 1.2 GCM's explicit nonce first and the tag last.
+    fn seal(&mut self, content_type: u8, plaintext: &[u8]) -> Vec<u8>;
+    /// Opens the next record's payload (`content_type` is its header's type):
+    /// the plaintext (TLS 1.3: with the inner type and padding), or `None` when
+    /// it does not authenticate.
+    fn open(&mut self, content_type: u8, payload: &[u8]) -> Option<Vec<u8>>;
 }
 
 static HOST: OnceLock<Box<dyn CryptoHost>> = OnceLock::new();
@@ -68,10 +109,10 @@ pub fn install(host: Box<dyn CryptoHost>) {
     let _ = HOST.set(host);
 }
 
-/// Offers one direction's traffic key to the installed host: its key, or
-/// `None` when no host is installed or it declines.
-pub(crate) fn offer_key(aead: Aead, key: &[u8]) -> Option<Box<dyn HostKey>> {
-    HOST.get()?.take_key(aead, key)
+/// Offers one direction's record protection to the installed host: its key,
+/// or `None` when no host is installed or it declines.
+pub(crate) fn offer_key(offer: &KeyOffer<'_>) -> Option<Box<dyn HostKey>> {
+    HOST.get()?.take_key(offer)
 }
 
 /// Offers a signature to the installed host: its verdict, or `None` when no

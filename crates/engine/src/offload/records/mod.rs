@@ -4,8 +4,9 @@
 //! ChaCha20-Poly1305 at about a fifth (ARCHITECTURE.md, "Measured"). A host with native AEAD can
 //! take each direction's traffic key and seal and open whole records; a host
 //! without it declines, and ring in the guest does the work as before. The
-//! handshake, the key schedule and the record layer stay in rustls: only the
-//! AEAD of application records moves.
+//! handshake, the key schedule and the record layer stay in rustls; the host
+//! holds each direction's key, IV and sequence number, so that it may also
+//! seal and open application-data records itself between those rustls hands it.
 //!
 //! [`host_first`] swaps each suite's AEAD for one that asks the host installed
 //! with [`offload::install`] when rustls derives a key ([`HostFirstAead`] for
@@ -15,10 +16,9 @@
 use std::sync::LazyLock;
 
 use rustls::crypto::cipher::{
-    make_tls12_aad, make_tls13_aad, AeadKey, InboundOpaqueMessage, InboundPlainMessage, Iv,
-    KeyBlockShape, MessageDecrypter, MessageEncrypter, Nonce, OutboundOpaqueMessage,
-    OutboundPlainMessage, PrefixedPayload, Tls12AeadAlgorithm, Tls13AeadAlgorithm,
-    UnsupportedOperationError,
+    AeadKey, InboundOpaqueMessage, InboundPlainMessage, Iv, KeyBlockShape, MessageDecrypter,
+    MessageEncrypter, OutboundOpaqueMessage, OutboundPlainMessage, PrefixedPayload,
+    Tls12AeadAlgorithm, Tls13AeadAlgorithm, UnsupportedOperationError,
 };
 use rustls::crypto::ring::cipher_suite;
 use rustls::{
@@ -26,10 +26,32 @@ use rustls::{
     SupportedCipherSuite, Tls12CipherSuite, Tls13CipherSuite,
 };
 
-use crate::offload::{self, Aead, HostKey};
+use crate::offload::{self, Aead, Direction, HostKey, KeyOffer, RecordVersion};
+
+pub(crate) mod native;
 
 /// Every AEAD here appends a 16-byte tag.
 const TAG_LEN: usize = 16;
+
+/// Offers one direction's key to the host: its `HostKey`, or `None`.
+fn offer(
+    aead: Aead,
+    version: RecordVersion,
+    direction: Direction,
+    key: &AeadKey,
+    iv: &[u8],
+) -> Option<Box<dyn HostKey>> {
+    let mut iv12 = [0u8; 12];
+    let len = iv.len().min(12);
+    iv12[..len].copy_from_slice(&iv[..len]);
+    offload::offer_key(&KeyOffer {
+        aead,
+        version,
+        direction,
+        key: key.as_ref(),
+        iv: &iv12,
+    })
+}
 
 /// `suites`, in the same order, with each suite's AEAD offered to the host first.
 pub(crate) fn host_first(suites: Vec<SupportedCipherSuite>) -> Vec<SupportedCipherSuite> {
@@ -110,15 +132,17 @@ impl HostFirstAead {
 
 impl Tls13AeadAlgorithm for HostFirstAead {
     fn encrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageEncrypter> {
-        match offload::offer_key(self.aead, key.as_ref()) {
-            Some(host) => Box::new(HostSealer { host, iv }),
+        let tls13 = RecordVersion::Tls13;
+        match offer(self.aead, tls13, Direction::Write, &key, iv.as_ref()) {
+            Some(host) => Box::new(HostSealer { host }),
             None => (self.guest)().encrypter(key, iv),
         }
     }
 
     fn decrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageDecrypter> {
-        match offload::offer_key(self.aead, key.as_ref()) {
-            Some(host) => Box::new(HostOpener { host, iv }),
+        let tls13 = RecordVersion::Tls13;
+        match offer(self.aead, tls13, Direction::Read, &key, iv.as_ref()) {
+            Some(host) => Box::new(HostOpener { host }),
             None => (self.guest)().decrypter(key, iv),
         }
     }
@@ -136,25 +160,20 @@ impl Tls13AeadAlgorithm for HostFirstAead {
     }
 }
 
-/// Seals TLS 1.3 records with a host key: RFC 8446 section 5.2, with the
-/// nonce, the additional data and the inner content type made here.
+/// Seals TLS 1.3 records with a host key: the host appends the inner type
+/// and makes the nonce and the additional data (RFC 8446, section 5.2).
 pub(crate) struct HostSealer {
     host: Box<dyn HostKey>,
-    iv: Iv,
 }
 
 impl MessageEncrypter for HostSealer {
     fn encrypt(
         &mut self,
         msg: OutboundPlainMessage<'_>,
-        seq: u64,
+        _seq: u64,
     ) -> Result<OutboundOpaqueMessage, Error> {
         let sealed_len = self.encrypted_payload_len(msg.payload.len());
-        let mut inner = Vec::with_capacity(msg.payload.len() + 1);
-        msg.payload.copy_to_vec(&mut inner);
-        inner.push(u8::from(msg.typ));
-        let nonce = Nonce::new(&self.iv, seq).0;
-        let sealed = self.host.seal(&nonce, &make_tls13_aad(sealed_len), &inner);
+        let sealed = self.host.seal(u8::from(msg.typ), &msg.payload.to_vec());
         if sealed.len() != sealed_len {
             return Err(Error::EncryptError);
         }
@@ -176,23 +195,21 @@ impl MessageEncrypter for HostSealer {
 /// Opens TLS 1.3 records with a host key.
 pub(crate) struct HostOpener {
     host: Box<dyn HostKey>,
-    iv: Iv,
 }
 
 impl MessageDecrypter for HostOpener {
     fn decrypt<'a>(
         &mut self,
         mut msg: InboundOpaqueMessage<'a>,
-        seq: u64,
+        _seq: u64,
     ) -> Result<InboundPlainMessage<'a>, Error> {
         let sealed_len = msg.payload.len();
         if sealed_len < TAG_LEN {
             return Err(Error::DecryptError);
         }
-        let nonce = Nonce::new(&self.iv, seq).0;
         let plain = self
             .host
-            .open(&nonce, &make_tls13_aad(sealed_len), &msg.payload)
+            .open(u8::from(msg.typ), &msg.payload)
             .filter(|plain| plain.len() == sealed_len - TAG_LEN)
             .ok_or(Error::DecryptError)?;
         msg.payload[..plain.len()].copy_from_slice(&plain);
@@ -284,12 +301,13 @@ impl HostFirstTls12Aead {
 
 impl Tls12AeadAlgorithm for HostFirstTls12Aead {
     fn encrypter(&self, key: AeadKey, iv: &[u8], extra: &[u8]) -> Box<dyn MessageEncrypter> {
-        match offload::offer_key(self.aead, key.as_ref()) {
-            // GCM: a 4-byte salt from the key block, then 8 bytes that the key
-            // block also supplies and the sequence number varies.
+        // GCM: a 4-byte salt from the key block, then the 8 bytes that start
+        // its explicit nonces; ChaCha20-Poly1305: the whole IV, and no extra.
+        let iv12 = [iv, extra].concat();
+        let tls12 = RecordVersion::Tls12;
+        match offer(self.aead, tls12, Direction::Write, &key, &iv12) {
             Some(host) => Box::new(Tls12HostSealer {
                 host,
-                iv: Iv::copy(&[iv, extra].concat()[..12]),
                 explicit: self.explicit_nonce_len(),
             }),
             None => (self.guest)().encrypter(key, iv, extra),
@@ -297,16 +315,12 @@ impl Tls12AeadAlgorithm for HostFirstTls12Aead {
     }
 
     fn decrypter(&self, key: AeadKey, iv: &[u8]) -> Box<dyn MessageDecrypter> {
-        match offload::offer_key(self.aead, key.as_ref()) {
-            Some(host) => {
-                let mut base = [0u8; 12];
-                base[..iv.len()].copy_from_slice(iv);
-                Box::new(Tls12HostOpener {
-                    host,
-                    iv: Iv::new(base),
-                    explicit: self.explicit_nonce_len(),
-                })
-            }
+        let tls12 = RecordVersion::Tls12;
+        match offer(self.aead, tls12, Direction::Read, &key, iv) {
+            Some(host) => Box::new(Tls12HostOpener {
+                host,
+                explicit: self.explicit_nonce_len(),
+            }),
             None => (self.guest)().decrypter(key, iv),
         }
     }
@@ -328,7 +342,6 @@ impl Tls12AeadAlgorithm for HostFirstTls12Aead {
 /// Seals TLS 1.2 records with a host key.
 pub(crate) struct Tls12HostSealer {
     host: Box<dyn HostKey>,
-    iv: Iv,
     explicit: usize,
 }
 
@@ -336,18 +349,14 @@ impl MessageEncrypter for Tls12HostSealer {
     fn encrypt(
         &mut self,
         msg: OutboundPlainMessage<'_>,
-        seq: u64,
+        _seq: u64,
     ) -> Result<OutboundOpaqueMessage, Error> {
         let total = self.encrypted_payload_len(msg.payload.len());
-        let nonce = Nonce::new(&self.iv, seq).0;
-        let aad = make_tls12_aad(seq, msg.typ, msg.version, msg.payload.len());
-        let plain = msg.payload.to_vec();
-        let sealed = self.host.seal(&nonce, &aad, &plain);
-        if sealed.len() != plain.len() + TAG_LEN {
+        let sealed = self.host.seal(u8::from(msg.typ), &msg.payload.to_vec());
+        if sealed.len() != total {
             return Err(Error::EncryptError);
         }
         let mut payload = PrefixedPayload::with_capacity(total);
-        payload.extend_from_slice(&nonce[12 - self.explicit..]);
         payload.extend_from_slice(&sealed);
         Ok(OutboundOpaqueMessage::new(msg.typ, msg.version, payload))
     }
@@ -360,8 +369,6 @@ impl MessageEncrypter for Tls12HostSealer {
 /// Opens TLS 1.2 records with a host key.
 pub(crate) struct Tls12HostOpener {
     host: Box<dyn HostKey>,
-    /// For GCM, the salt in the first 4 bytes; for ChaCha20-Poly1305, the whole IV.
-    iv: Iv,
     explicit: usize,
 }
 
@@ -369,26 +376,16 @@ impl MessageDecrypter for Tls12HostOpener {
     fn decrypt<'a>(
         &mut self,
         mut msg: InboundOpaqueMessage<'a>,
-        seq: u64,
+        _seq: u64,
     ) -> Result<InboundPlainMessage<'a>, Error> {
         let payload_len = msg.payload.len();
         if payload_len < self.explicit + TAG_LEN {
             return Err(Error::DecryptError);
         }
-        let nonce = match self.explicit {
-            0 => Nonce::new(&self.iv, seq).0,
-            _ => {
-                let mut nonce = [0u8; 12];
-                nonce[..4].copy_from_slice(&self.iv.as_ref()[..4]);
-                nonce[4..].copy_from_slice(&msg.payload[..8]);
-                nonce
-            }
-        };
         let plain_len = payload_len - self.explicit - TAG_LEN;
-        let aad = make_tls12_aad(seq, msg.typ, msg.version, plain_len);
         let plain = self
             .host
-            .open(&nonce, &aad, &msg.payload[self.explicit..])
+            .open(u8::from(msg.typ), &msg.payload)
             .filter(|plain| plain.len() == plain_len)
             .ok_or(Error::DecryptError)?;
         msg.payload[..plain_len].copy_from_slice(&plain);

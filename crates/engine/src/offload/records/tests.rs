@@ -1,49 +1,26 @@
-//! Record protection offered to the host, against ring byte for byte.
+//! Record protection offered to the host, against ring byte for byte: the
+//! host's side is the engine's own `NativeRecordKey`, as the wasmtime host uses.
 
 use super::*;
-use ring::aead::{self, LessSafeKey, UnboundKey};
 
-/// A host key made with ring natively, as the wasmtime host does.
-struct RingKey(LessSafeKey);
-
-impl HostKey for RingKey {
-    fn seal(&self, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
-        let mut buf = plaintext.to_vec();
-        self.0
-            .seal_in_place_append_tag(
-                aead::Nonce::assume_unique_for_key(*nonce),
-                aead::Aad::from(aad),
-                &mut buf,
-            )
-            .expect("seal");
-        buf
-    }
-
-    fn open(&self, nonce: &[u8; 12], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
-        let mut buf = sealed.to_vec();
-        let len = self
-            .0
-            .open_in_place(
-                aead::Nonce::assume_unique_for_key(*nonce),
-                aead::Aad::from(aad),
-                &mut buf,
-            )
-            .ok()?
-            .len();
-        buf.truncate(len);
-        Some(buf)
-    }
-}
-
-fn ring_key(aead: Aead, key: &[u8]) -> Box<dyn HostKey> {
-    let algorithm = match aead {
-        Aead::Aes128Gcm => &aead::AES_128_GCM,
-        Aead::Aes256Gcm => &aead::AES_256_GCM,
-        Aead::ChaCha20Poly1305 => &aead::CHACHA20_POLY1305,
+/// A native host key for one direction, as the wasmtime host keeps it.
+fn host_key(
+    aead: Aead,
+    version: RecordVersion,
+    direction: Direction,
+    key: &[u8],
+    iv: &[u8],
+) -> Box<dyn HostKey> {
+    let mut iv12 = [0u8; 12];
+    iv12[..iv.len()].copy_from_slice(iv);
+    let offer = KeyOffer {
+        aead,
+        version,
+        direction,
+        key,
+        iv: &iv12,
     };
-    Box::new(RingKey(LessSafeKey::new(
-        UnboundKey::new(algorithm, key).expect("key length"),
-    )))
+    Box::new(native::NativeRecordKey::new(&offer).expect("key length"))
 }
 
 /// A 32-byte key (ChaCha20-Poly1305 and AES-256-GCM; rustls keeps the
@@ -71,34 +48,44 @@ fn host_and_guest_records_are_interchangeable() {
         let (key, iv) = key_and_iv();
         let key_bytes = key.as_ref().to_vec();
         let mut host_sealer = HostSealer {
-            host: ring_key(aead, &key_bytes),
-            iv: Iv::new([9; 12]),
+            host: host_key(
+                aead,
+                RecordVersion::Tls13,
+                Direction::Write,
+                &key_bytes,
+                &[9; 12],
+            ),
+        };
+        let mut host_opener = HostOpener {
+            host: host_key(
+                aead,
+                RecordVersion::Tls13,
+                Direction::Read,
+                &key_bytes,
+                &[9; 12],
+            ),
         };
         let mut guest_sealer = guest.encrypter(key, iv);
-        for (seq, text) in [(0u64, &b"hello"[..]), (7, &[0x42u8; 16384][..])] {
-            let plain = OutboundPlainMessage {
+        // The host counts its own sequence numbers: records 0, 1 and 2.
+        for (seq, text) in [
+            (0u64, &b"hello"[..]),
+            (1, &[0x42u8; 16384][..]),
+            (2, &b""[..]),
+        ] {
+            let plain = || OutboundPlainMessage {
                 typ: ContentType::ApplicationData,
                 version: ProtocolVersion::TLSv1_2,
                 payload: text.into(),
             };
-            let by_host = host_sealer.encrypt(plain, seq).expect("host seal");
-            let plain = OutboundPlainMessage {
-                typ: ContentType::ApplicationData,
-                version: ProtocolVersion::TLSv1_2,
-                payload: text.into(),
-            };
+            let by_host = host_sealer.encrypt(plain(), seq).expect("host seal");
             let by_guest = guest_sealer
-                .encrypt(plain, seq)
+                .encrypt(plain(), seq)
                 .expect("guest seal")
                 .encode();
             assert_eq!(by_host.encode(), by_guest, "{aead:?} seq {seq}");
 
-            let mut host_opener = HostOpener {
-                host: ring_key(aead, &key_bytes),
-                iv: Iv::new([9; 12]),
-            };
             let mut wire = by_guest;
-            let opened = open_record(&mut host_opener, &mut wire, seq).expect("host open");
+            let opened = open_record(&mut host_opener, &mut wire).expect("host open");
             assert_eq!(opened, text);
         }
     }
@@ -131,13 +118,24 @@ fn tls12_host_and_guest_records_are_interchangeable() {
             aead,
             guest: || unreachable!(),
         };
+        let explicit = wrapper.explicit_nonce_len();
+        let iv12 = [&iv[..], &extra[..]].concat();
         let mut host_sealer = Tls12HostSealer {
-            host: ring_key(aead, &key_bytes),
-            iv: Iv::copy(&[&iv[..], &extra[..]].concat()[..12]),
-            explicit: wrapper.explicit_nonce_len(),
+            host: host_key(
+                aead,
+                RecordVersion::Tls12,
+                Direction::Write,
+                &key_bytes,
+                &iv12,
+            ),
+            explicit,
+        };
+        let mut opener = Tls12HostOpener {
+            host: host_key(aead, RecordVersion::Tls12, Direction::Read, &key_bytes, &iv),
+            explicit,
         };
         let mut guest_sealer = guest.encrypter(key_and_iv().0, &iv, &extra);
-        for (seq, text) in [(1u64, &b"hello"[..]), (9, &[0x42u8; 16384][..])] {
+        for (seq, text) in [(0u64, &b"hello"[..]), (1, &[0x42u8; 16384][..])] {
             let plain = || OutboundPlainMessage {
                 typ: ContentType::ApplicationData,
                 version: ProtocolVersion::TLSv1_2,
@@ -153,13 +151,6 @@ fn tls12_host_and_guest_records_are_interchangeable() {
                 .encode();
             assert_eq!(by_host, by_guest, "{aead:?} seq {seq}");
 
-            let mut base = [0u8; 12];
-            base[..iv.len()].copy_from_slice(&iv);
-            let mut opener = Tls12HostOpener {
-                host: ring_key(aead, &key_bytes),
-                iv: Iv::new(base),
-                explicit: wrapper.explicit_nonce_len(),
-            };
             let mut wire = by_guest;
             let (_, payload) = wire.split_at_mut(5);
             let msg = InboundOpaqueMessage::new(
@@ -185,15 +176,20 @@ fn tampered_records_do_not_open() {
         version: ProtocolVersion::TLSv1_2,
         payload: (&b"secret"[..]).into(),
     };
-    let mut wire = guest.encrypt(plain, 3).expect("seal").encode();
+    let mut wire = guest.encrypt(plain, 0).expect("seal").encode();
     let last = wire.len() - 1;
     wire[last] ^= 1;
     let mut opener = HostOpener {
-        host: ring_key(Aead::ChaCha20Poly1305, key_and_iv().0.as_ref()),
-        iv: Iv::new([9; 12]),
+        host: host_key(
+            Aead::ChaCha20Poly1305,
+            RecordVersion::Tls13,
+            Direction::Read,
+            key_and_iv().0.as_ref(),
+            &[9; 12],
+        ),
     };
     assert_eq!(
-        open_record(&mut opener, &mut wire, 3),
+        open_record(&mut opener, &mut wire),
         Err(Error::DecryptError)
     );
 }
@@ -209,7 +205,8 @@ fn host_first_keeps_the_suite_order() {
     );
 }
 
-fn open_record(opener: &mut HostOpener, wire: &mut [u8], seq: u64) -> Result<Vec<u8>, Error> {
+/// Opens one TLS 1.3 record: the host counts the sequence number itself.
+fn open_record(opener: &mut HostOpener, wire: &mut [u8]) -> Result<Vec<u8>, Error> {
     let (header, payload) = wire.split_at_mut(5);
     assert_eq!(header[0], 23, "an application-data record");
     let msg = InboundOpaqueMessage::new(
@@ -217,5 +214,5 @@ fn open_record(opener: &mut HostOpener, wire: &mut [u8], seq: u64) -> Result<Vec
         ProtocolVersion::TLSv1_2,
         payload,
     );
-    opener.decrypt(msg, seq).map(|plain| plain.payload.to_vec())
+    opener.decrypt(msg, 0).map(|plain| plain.payload.to_vec())
 }
