@@ -1,13 +1,15 @@
 // The component's `host-crypto` import for JavaScript hosts. Inside wasm,
 // AES-GCM runs at a fortieth of native speed and P-256 in portable code; where
 // `node:crypto` has them (Node, Deno and Bun for what they implement, workerd
-// under nodejs_compat), it seals and opens the TLS records and verifies ECDSA
-// and Ed25519 signatures natively.
+// under nodejs_compat), it takes the record keys (record-layer.js then seals
+// and opens application data without the guest) and verifies ECDSA and
+// Ed25519 signatures natively.
 // Elsewhere (a browser's WebCrypto is asynchronous, and the guest's calls are
 // not) every offer is declined and the guest does the work itself.
 
 import { Buffer } from 'node:buffer';
 import * as nodeCrypto from 'node:crypto';
+import { adoptKey, recordsHere, TrafficKey } from './record-layer.js';
 
 const TAG_LENGTH = 16;
 const KEY_LENGTHS = { 'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32 };
@@ -47,9 +49,13 @@ export function hostAeads() {
   return [...supported];
 }
 
-/** What this realm's host has done so far: `{keysTaken, signaturesVerified}`. */
+/**
+ * What this realm's host has done so far: `{keysTaken, signaturesVerified,
+ * recordsSealed, recordsOpened}`, the last two being application-data records
+ * its record layer protected without the guest.
+ */
 export function hostCryptoCounts() {
-  return { ...counts };
+  return { ...counts, recordsSealed: recordsHere.sealed, recordsOpened: recordsHere.opened };
 }
 
 /**
@@ -101,52 +107,17 @@ function verifySignature(algorithm, publicKey, message, signature) {
   return verdict;
 }
 
-/** One direction's traffic key, sealing and opening with node:crypto. */
-class TrafficKey {
-  #algorithm;
-  #key;
-
-  constructor(algorithm, key) {
-    this.#algorithm = algorithm;
-    this.#key = key;
-  }
-
-  /** The ciphertext followed by the tag. */
-  seal(nonce, aad, plaintext) {
-    const cipher = nodeCrypto.createCipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
-    cipher.setAAD(aad, { plaintextLength: plaintext.length });
-    const sealed = Buffer.allocUnsafe(plaintext.length + TAG_LENGTH);
-    const written = cipher.update(plaintext).copy(sealed, 0);
-    cipher.final();
-    cipher.getAuthTag().copy(sealed, written);
-    return sealed;
-  }
-
-  /** The plaintext, or undefined when the record does not authenticate. */
-  open(nonce, aad, sealed) {
-    if (sealed.length < TAG_LENGTH) return undefined;
-    const length = sealed.length - TAG_LENGTH;
-    try {
-      const decipher = nodeCrypto.createDecipheriv(this.#algorithm, this.#key, nonce, { authTagLength: TAG_LENGTH });
-      decipher.setAAD(aad, { plaintextLength: length });
-      decipher.setAuthTag(sealed.subarray(length));
-      const plain = decipher.update(sealed.subarray(0, length));
-      decipher.final();
-      return plain;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 /** The import object for `tls-connect:tls-connect/host-crypto`. */
 export const hostCryptoImport = {
   TrafficKey,
-  takeKey(algorithm, key) {
-    if (!enabled || !supported.has(algorithm) || key.length !== KEY_LENGTHS[algorithm]) return undefined;
+  takeKey(algorithm, version, direction, key, iv) {
+    if (!enabled || !supported.has(algorithm) || key.length !== KEY_LENGTHS[algorithm] || iv.length !== 12) {
+      return undefined;
+    }
     counts.keysTaken += 1;
-    // A copy: the key must not alias memory the guest may reuse.
-    return new TrafficKey(algorithm, Buffer.from(key));
+    const taken = new TrafficKey(algorithm, version, direction, key, iv);
+    adoptKey(taken);
+    return taken;
   },
   verifySignature,
 };

@@ -10,12 +10,15 @@ import { Duplex } from 'node:stream';
 import { legacyObject, peerCertificate } from './certificate.js';
 import { call, fromComponent, invalidArgType, nodeError, unavailable } from './errors.js';
 import { bytesOf, checkInteger } from './options.js';
+import { RecordLayer } from './record-layer.js';
 
 /** The component socket a TLSSocket drives; only `connect` makes one. */
 export const kEngine = Symbol('tls-connect engine');
 
 /** Plaintext is handed to the component in slices of this size, so guest memory stays small. */
 const WRITE_SLICE = 64 * 1024;
+/** OpenSSL's default send fragment, and the most a record carries. */
+const MAX_FRAGMENT = 16 * 1024;
 
 /** net.Socket events a TLSSocket re-emits, as Node's TLSSocket (itself a net.Socket) emits them. */
 const TRANSPORT_EVENTS = [
@@ -78,6 +81,12 @@ function closedHandle(method) {
 /** Node's client TLSSocket. Made by `connect()`; read, write, end and destroy as any Duplex. */
 export class TLSSocket extends Duplex {
   #engine;
+  /** The keys the guest handed to this host, and received bytes cut into records. */
+  #records = new RecordLayer();
+  /** Application-data records sealed here, to go out after what the guest has to send. */
+  #sealed = [];
+  /** The guest was called since its output was last taken (it starts with a ClientHello). */
+  #guestMayHaveOutput = true;
   #transport;
   #target;
   #secure = false;
@@ -194,17 +203,37 @@ export class TLSSocket extends Duplex {
 
   // --- the data path ------------------------------------------------------------
 
-  /** Bytes from the server: decrypt, answer, and surface Node's events in Node's order. */
+  /**
+   * Bytes from the server: application data opens here once the connection is
+   * established (record-layer.js); everything else goes to the guest, which
+   * decrypts, answers, and surfaces Node's events in Node's order.
+   */
   #received(chunk) {
     if (this.destroyed || this.#brokenAfterSecure) return;
-    let fed;
-    try {
-      fed = this.#engine.feed(chunk);
-    } catch (failure) {
-      this.#failed(failure);
-      return;
+    this.#records.receive(chunk);
+    for (;;) {
+      const step = this.#records.next(this.#secure && !this.#readEnded);
+      if (step === undefined) return;
+      if (step.plaintext) {
+        this.#pushRecord(step.plaintext);
+        continue;
+      }
+      let fed;
+      try {
+        fed = this.#toGuest(() => this.#engine.feed(step.bytes));
+      } catch (failure) {
+        this.#failed(failure);
+        return;
+      }
+      this.#delivered(fed);
+      if (this.destroyed || this.#brokenAfterSecure) return;
     }
-    this.#delivered(fed);
+  }
+
+  /** A call into the guest: the keys it hands to the host meanwhile are this socket's. */
+  #toGuest(guestCall) {
+    this.#guestMayHaveOutput = true;
+    return this.#records.during(guestCall);
   }
 
   /** The transport reached its end: the server's end, or a reset before the handshake. */
@@ -219,7 +248,10 @@ export class TLSSocket extends Duplex {
     }
     let fed;
     try {
-      fed = this.#engine.feedEnd();
+      // An incomplete record the layer held back is the guest's to judge first.
+      const rest = this.#records.rest();
+      if (rest) this.#emitEvents(this.#toGuest(() => this.#engine.feed(rest)).events);
+      fed = this.#toGuest(() => this.#engine.feedEnd());
     } catch (failure) {
       // A reset before the handshake: Node emits the transport's 'end' first, then the error.
       this.#readEnded = true;
@@ -269,6 +301,13 @@ export class TLSSocket extends Duplex {
           break;
       }
     }
+  }
+
+  /** One record opened by the host's record layer: one 'data', as Node reads one record at a time. */
+  #pushRecord(plaintext) {
+    this.bytesRead += plaintext.length;
+    // A full read buffer stops the transport, so the server waits instead of us buffering.
+    if (!this.push(plaintext)) this.#transport.pause();
   }
 
   /** One 'data' per TLS record, as Node reads one record at a time: views of the batch, not copies. */
@@ -324,7 +363,7 @@ export class TLSSocket extends Duplex {
     if (verdict) this.#verdict = verdict;
     let fed;
     try {
-      fed = this.#engine.settleIdentity(verdict ? verdictRecord(verdict) : undefined);
+      fed = this.#toGuest(() => this.#engine.settleIdentity(verdict ? verdictRecord(verdict) : undefined));
     } catch (failure) {
       if (!verdict) {
         this.#failed(failure);
@@ -395,12 +434,23 @@ export class TLSSocket extends Duplex {
       done?.();
       return true;
     }
-    const outgoing = this.#engine.takeOutgoing();
+    // What the guest has to send was sealed before any record sealed here since.
+    // It is asked only after a call that may have made some, sparing a
+    // crossing into the component per write sealed here.
+    const outgoing = this.#guestMayHaveOutput ? this.#engine.takeOutgoing() : undefined;
+    this.#guestMayHaveOutput = false;
+    const buffers = outgoing?.length > 0 ? [asBuffer(outgoing), ...this.#sealed] : this.#sealed;
+    this.#sealed = [];
     let roomLeft = true;
-    if (outgoing.length > 0) {
+    if (buffers.length > 0) {
       // Once this socket is destroyed a failed write is no error of the caller's write.
       const taken = done && ((error) => done(this.destroyed ? undefined : error));
-      roomLeft = transport.write(asBuffer(outgoing), taken);
+      // Corked, a net.Socket sends the buffers in one writev.
+      const last = buffers.length - 1;
+      transport.cork?.();
+      for (let i = 0; i < last; i += 1) transport.write(buffers[i]);
+      roomLeft = transport.write(buffers[last], taken);
+      transport.uncork?.();
     } else {
       done?.();
     }
@@ -446,7 +496,7 @@ export class TLSSocket extends Duplex {
       const chunk = chunks[index];
       const slice = chunk.subarray(offset, offset + WRITE_SLICE);
       try {
-        this.#engine.write(slice);
+        this.#seal(slice);
       } catch (failure) {
         callback(fromComponent(failure));
         return;
@@ -469,6 +519,28 @@ export class TLSSocket extends Duplex {
     this.#flush(callback);
   }
 
+  /**
+   * Seals one slice of application data: here, with the write key the guest
+   * handed over (TLS 1.3), or by the guest. A key at its confidentiality limit
+   * is changed first, by a KeyUpdate the guest sends, as rustls would.
+   */
+  #seal(slice) {
+    // After a failure the guest answers every write with its error.
+    let key = this.#brokenAfterSecure ? undefined : this.#records.writeKey;
+    if (key && key.mustChange) {
+      this.#flush();
+      this.#toGuest(() => this.#engine.refreshWriteKey());
+      key = this.#records.writeKey;
+    }
+    if (key && !key.mustChange) {
+      key.sealRecords(slice, this.#maxSendFragment ?? MAX_FRAGMENT, this.#sealed);
+      return;
+    }
+    // The guest seals after what was sealed here, so that goes out first.
+    if (this.#sealed.length > 0) this.#flush();
+    this.#toGuest(() => this.#engine.write(slice));
+  }
+
   #drained() {
     const resume = this.#writeInFlight;
     this.#writeInFlight = null;
@@ -484,7 +556,9 @@ export class TLSSocket extends Duplex {
       if (!this.#transport.destroyed && !this.#transportWriteEnded) {
         try {
           this.#ending = true;
-          this.#engine.end();
+          // close_notify goes after the records sealed here.
+          if (this.#sealed.length > 0) this.#flush();
+          this.#toGuest(() => this.#engine.end());
         } catch (failure) {
           callback(fromComponent(failure));
           return;
