@@ -1,13 +1,19 @@
 // The host's record layer (src/record-layer.js): application data sealed and
-// opened without the guest, against Node's TLS server over loopback. What it
-// must keep of Node's and rustls's behaviour: a write key changed by a
-// KeyUpdate before its confidentiality limit, `setMaxSendFragment` on the
-// wire, and every byte in order whoever protected its record.
+// opened without the guest, against Node's TLS server and `openssl s_server`
+// over loopback. What it must keep of Node's and rustls's behaviour: a write
+// key changed by a KeyUpdate before its confidentiality limit, a server's
+// KeyUpdate handled by the guest with the host taking the new keys,
+// `setMaxSendFragment` on the wire, and every byte in order whoever protected
+// its record.
 
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { connect } from '../src/index.js';
 import { hostAeads, hostCryptoCounts } from '../src/host-crypto.js';
@@ -122,5 +128,80 @@ test('TLS 1.2: records opened by the host and sealed by the guest carry every by
     if (hostSeals) assert.ok(after.recordsOpened - before.recordsOpened >= 40, 'and opened by the host');
   } finally {
     await peer.close();
+  }
+});
+
+/**
+ * `openssl s_server` on 127.0.0.1 (TLS 1.3): its stdin is sent to the client
+ * line by line, a line "K" sends a KeyUpdate that asks for the client's own
+ * (and prints "SSL_do_handshake -> 1"), and what the client sends appears on
+ * its stdout. Resolves once it listens.
+ */
+async function startOpensslServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-connect-s_server-'));
+  writeFileSync(join(dir, 'cert.pem'), pki.server.cert);
+  writeFileSync(join(dir, 'key.pem'), pki.server.key);
+  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-tls1_3'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  let output = '';
+  child.stdout.setEncoding('latin1');
+  child.stdout.on('data', (text) => (output += text));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`s_server did not listen: ${output}`)), 10_000);
+    child.stdout.on('data', () => {
+      const match = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.on('error', reject);
+  });
+  return {
+    port,
+    send: (line) => child.stdin.write(`${line}\n`),
+    output: () => output,
+    close: () => child.kill(),
+  };
+}
+
+/** Resolves once `read()` contains `text`, polling (bounded by `ms`). */
+async function until(read, text, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!read().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`never saw ${JSON.stringify(text)} in ${JSON.stringify(read())}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test("a server's KeyUpdate goes to the guest; the new keys go on carrying the data both ways", { skip: !hostSeals }, async () => {
+  const server = await startOpensslServer();
+  try {
+    const socket = connect({ port: server.port, host: 'localhost', ca: pki.ca, ciphers: 'TLS_AES_128_GCM_SHA256' });
+    const { event, args } = await firstOf(socket, ['secureConnect', 'error']);
+    if (event === 'error') throw args[0];
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (text) => (received += text));
+    server.send('before');
+    await until(() => received, 'before\n');
+    const before = hostCryptoCounts();
+    // A KeyUpdate that asks for ours: the guest takes a new read key and a new write key.
+    server.send('K');
+    // s_server drops the rest of a read that held a command: the next line waits for the update.
+    await until(server.output, 'SSL_do_handshake -> 1');
+    server.send('after');
+    await until(() => received, 'after\n');
+    socket.write('reply sealed with the new key\n');
+    await until(server.output, 'reply sealed with the new key');
+    const after = hostCryptoCounts();
+    assert.equal(after.keysTaken - before.keysTaken, 2, 'a new key each way');
+    assert.ok(after.recordsOpened > before.recordsOpened, "'after' was opened by the host with the new read key");
+    assert.ok(after.recordsSealed > before.recordsSealed, 'the reply was sealed by the host with the new write key');
+    socket.destroy();
+  } finally {
+    server.close();
   }
 });

@@ -55,6 +55,10 @@ pub enum Fault {
     /// A full echo server that writes every byte of the handshake and of the
     /// echo with its own `write` call.
     OneByteAtATime,
+    /// A full echo server that, before each answer, sends a TLS 1.3 KeyUpdate
+    /// asking for the client's (rustls's `refresh_traffic_keys`): every echo
+    /// comes under new keys both ways.
+    KeyUpdateEachEcho,
     /// Answers the ClientHello with an HTTP response.
     NotTls,
     /// Speaks first, as an SMTP server does, without waiting for the ClientHello.
@@ -240,7 +244,14 @@ fn act(
             let mut conn = server()?;
             let mut one = OneByteWrites(stream.try_clone()?);
             handshake_via(&mut conn, stream, &mut one)?;
-            echo(&mut conn, stream, &mut one)?;
+            echo(&mut conn, stream, &mut one, false)?;
+            Ok(Then::WaitForClose)
+        }
+        Fault::KeyUpdateEachEcho => {
+            let mut conn = server()?;
+            let mut out = stream.try_clone()?;
+            handshake_via(&mut conn, stream, &mut out)?;
+            echo(&mut conn, stream, &mut out, true)?;
             Ok(Then::WaitForClose)
         }
         Fault::NotTls => {
@@ -420,10 +431,12 @@ fn handshake_via(
 }
 
 /// Echoes plaintext until the client ends; then ends too (close_notify, FIN).
+/// With `update_keys`, each answer goes after a KeyUpdate that asks for the client's.
 fn echo(
     conn: &mut ServerConnection,
     stream: &mut TcpStream,
     out: &mut dyn Write,
+    update_keys: bool,
 ) -> io::Result<()> {
     let mut buf = vec![0u8; 16 * 1024];
     // The client's first data may have come with its Finished, already read.
@@ -437,7 +450,12 @@ fn echo(
         loop {
             match conn.reader().read(&mut buf) {
                 Ok(0) => break,
-                Ok(n) => conn.writer().write_all(&buf[..n])?,
+                Ok(n) => {
+                    if update_keys {
+                        conn.refresh_traffic_keys().map_err(io::Error::other)?;
+                    }
+                    conn.writer().write_all(&buf[..n])?;
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Err(e),
             }

@@ -14,7 +14,7 @@ mod outbox;
 pub(crate) mod session;
 mod verdict;
 
-use std::io::{BufRead, ErrorKind};
+use std::io::{BufRead, ErrorKind, Write};
 use std::sync::Arc;
 
 use rustls::client::{Resumption, Tls12Resumption};
@@ -348,8 +348,18 @@ impl Connection {
         if self.phase == Phase::Secure {
             self.drain_plaintext(fed)?;
             self.collect_sessions();
+            self.send_owed_key_update();
         }
         Ok(())
+    }
+
+    /// rustls keeps the KeyUpdate it owes a server that asked for ours until the
+    /// next write of application data. A host that seals application data
+    /// itself never writes through rustls, and would seal with the new key
+    /// before the server heard of it; so it goes out now, as OpenSSL's does.
+    fn send_owed_key_update(&mut self) {
+        // An empty write makes no record: it only queues the owed KeyUpdate.
+        let _ = self.tls.writer().write(&[]);
     }
 
     /// Hands out the sessions the server gave as `'session'` events, each carrying

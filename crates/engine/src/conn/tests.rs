@@ -383,6 +383,36 @@ fn trusted_server_connects_and_data_flows_both_ways() {
     assert_eq!(fed.unwrap().data, b"pong");
 }
 
+/// A server's KeyUpdate that asks for ours is answered at once, with no write
+/// of ours to carry it (rustls would hold it until the next one): a host that
+/// seals application data itself needs the server to have the new key first.
+#[test]
+fn a_key_update_the_server_asks_for_is_answered_at_once() {
+    let pki = pki(&["localhost"]);
+    let mut client = client(&pki, true, true);
+    let mut server = ServerConnection::new(pki.server.clone()).unwrap();
+    assert!(pump(&mut client, &mut server).0.unwrap().secure_connect);
+    assert!(client.take_outgoing().is_empty());
+    server.refresh_traffic_keys().unwrap();
+    server.writer().write_all(b"under new keys").unwrap();
+    let mut to_client = Vec::new();
+    while server.wants_write() {
+        server.write_tls(&mut to_client).unwrap();
+    }
+    let fed = client.feed(&to_client).unwrap();
+    assert_eq!(fed.data, b"under new keys");
+    // Our KeyUpdate, sealed under the old key: one record, sent without a write.
+    let answer = client.take_outgoing();
+    assert_eq!(answer.first(), Some(&23), "an encrypted record: {answer:?}");
+    server.read_tls(&mut &answer[..]).unwrap();
+    server.process_new_packets().unwrap();
+    // The server now reads what we seal under our new key.
+    client.write(b"ours, new keys too").unwrap();
+    let (fed, server_got) = pump(&mut client, &mut server);
+    fed.unwrap();
+    assert_eq!(server_got, b"ours, new keys too");
+}
+
 #[test]
 fn refused_server_never_sees_early_data() {
     let pki = pki(&["localhost"]);
