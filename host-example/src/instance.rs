@@ -296,25 +296,8 @@ impl SocketCalls<'_> {
                     return Ok(Err(error));
                 }
             }
-            if !calls.write_key_must_change(layer) {
-                calls.collect_guest_output(layer)?;
-                let fragment = layer.max_fragment;
-                let table = &mut calls.instance.store.data_mut().table;
-                if let Some(key) = layer.write_key(table) {
-                    let mut sealed = std::mem::take(&mut layer.outgoing);
-                    let done = key.seal_application_data(data, fragment, &mut sealed);
-                    layer.outgoing = sealed;
-                    if done {
-                        let records = data.len().div_ceil(fragment);
-                        calls
-                            .instance
-                            .store
-                            .data_mut()
-                            .host_crypto
-                            .count_records(records, 0);
-                        return Ok(Ok(()));
-                    }
-                }
+            if calls.seal_here(layer, data)? {
+                return Ok(Ok(()));
             }
             calls.guest(layer, |m, store, s| m.call_write(store, s, data))
         })
@@ -394,6 +377,31 @@ impl SocketCalls<'_> {
             layer.outgoing.extend_from_slice(&out);
         }
         Ok(())
+    }
+
+    /// Seals `data` here when the layer holds a TLS 1.3 write key below its
+    /// limit, after what the guest had to send: true if it did.
+    fn seal_here(&mut self, layer: &mut RecordLayer, data: &[u8]) -> Result<bool> {
+        let table = &mut self.instance.store.data_mut().table;
+        if layer.write_key(table).is_none_or(|key| key.must_change()) {
+            return Ok(false);
+        }
+        self.collect_guest_output(layer)?;
+        let fragment = layer.max_fragment;
+        let table = &mut self.instance.store.data_mut().table;
+        let Some(key) = layer.write_key(table) else {
+            return Ok(false);
+        };
+        if !key.seal_application_data(data, fragment, &mut layer.outgoing) {
+            return Ok(false);
+        }
+        let records = data.len().div_ceil(fragment);
+        self.instance
+            .store
+            .data_mut()
+            .host_crypto
+            .count_records(records, 0);
+        Ok(true)
     }
 
     /// Whether the write key sealing here is at its confidentiality limit.
