@@ -329,17 +329,42 @@ pub fn run(bytes: &[u8]) {
         );
     }
     // Where webpki accepted, a refusal is OpenSSL's name-check guard or the
-    // model's, which judges webpki's path too (OpenSSL's checks webpki lacks).
+    // model's, which judges webpki's path too (OpenSSL's checks webpki lacks);
+    // or, where the model built another path and was unsure of it, webpki's
+    // refusal of that path, as the engine asks webpki there.
     if webpki_accepted {
         if let Err(err) = &verdict {
             assert!(
-                err.code == "UNSPECIFIED" || matches!(judges.model, Err(Some(_))),
+                err.code == "UNSPECIFIED"
+                    || matches!(judges.model, Err(Some(_)))
+                    || webpki_refuses_unsure_model_path(&input, &judges, &algorithms, now),
                 "webpki accepted and the model did not refuse: {err:?}, {judges:?}"
             );
         }
     }
     model_path_before_webpki(&input, &judges, &algorithms, now);
     webpki_path_before_model(&input, &judges, &algorithms, now);
+}
+
+/// Whether the model was unsure of the path it built and webpki refuses that
+/// path (its top as the only trusted certificate): the engine's verdict then.
+fn webpki_refuses_unsure_model_path(
+    input: &Input,
+    judges: &Judges,
+    algorithms: &WebPkiSupportedAlgorithms,
+    now: UnixTime,
+) -> bool {
+    let path = &judges.model_path;
+    if !matches!(judges.model, Err(None)) || path.len() < 2 {
+        return false;
+    }
+    let (top, below) = path.split_last().expect("two or more");
+    // A top webpki cannot read as an anchor is a refusal of the path by itself.
+    if !fuzzing::webpki_reads_as_anchor(top) {
+        return true;
+    }
+    judge_again(input, (top, true), below, algorithms, now)
+        .is_none_or(|again| matches!(again.webpki, Some(Err(_))))
 }
 
 /// Rule 2: webpki on the path the model accepted.
