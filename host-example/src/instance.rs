@@ -229,7 +229,10 @@ impl SocketCalls<'_> {
             }
             if data.is_empty() {
                 // Nothing to frame: the guest still answers for its state.
-                return calls.guest(layer, |m, store, s| m.call_feed(store, s, data));
+                let mut fed = empty_fed();
+                let fed_guest =
+                    calls.feed_guest(layer, &mut fed, |m, store, s| m.call_feed(store, s, data))?;
+                return Ok(fed_guest.map(|()| fed));
             }
             layer.receive(data);
             calls.drain_received(layer)
@@ -248,37 +251,26 @@ impl SocketCalls<'_> {
             };
             // An incomplete record held back is the guest's to judge first.
             if let Some(rest) = layer.rest() {
-                match calls.guest(layer, |m, store, s| m.call_feed(store, s, &rest))? {
-                    Ok(more) => merge(&mut fed, more, layer),
-                    Err(error) => {
-                        layer.closed = true;
-                        return Ok(Err(error));
-                    }
-                }
-            }
-            match calls.guest(layer, |m, store, s| m.call_feed_end(store, s))? {
-                Ok(more) => merge(&mut fed, more, layer),
-                Err(error) => {
-                    layer.closed = true;
+                let fed_guest = calls
+                    .feed_guest(layer, &mut fed, |m, store, s| m.call_feed(store, s, &rest))?;
+                if let Err(error) = fed_guest {
                     return Ok(Err(error));
                 }
             }
-            Ok(Ok(fed))
+            let fed_guest =
+                calls.feed_guest(layer, &mut fed, |m, store, s| m.call_feed_end(store, s))?;
+            Ok(fed_guest.map(|()| fed))
         })
     }
 
     /// The caller's `checkServerIdentity` verdict; `None` accepts.
     pub fn settle_identity(&mut self, verdict: Option<&TlsError>) -> TlsResult<Fed> {
         self.with_layer(|calls, layer| {
-            let fed = calls.guest(layer, |m, store, s| {
+            let mut fed = empty_fed();
+            let fed_guest = calls.feed_guest(layer, &mut fed, |m, store, s| {
                 m.call_settle_identity(store, s, verdict)
             })?;
-            layer.closed |= fed.is_err();
-            Ok(fed.map(|fed| {
-                let mut all = empty_fed();
-                merge(&mut all, fed, layer);
-                all
-            }))
+            Ok(fed_guest.map(|()| fed))
         })
     }
 
@@ -427,12 +419,12 @@ impl SocketCalls<'_> {
                     fed.data.extend_from_slice(&plain);
                 }
                 Some(Step::Guest(bytes)) => {
-                    let result = self.guest(layer, |m, store, s| m.call_feed(store, s, &bytes))?;
-                    // A failed feed destroys the socket in the guest.
-                    layer.closed |= result.is_err();
-                    match result {
-                        Ok(more) => merge(&mut fed, more, layer),
-                        Err(error) if fed.data.is_empty() => return Ok(Err(error)),
+                    let had_data = !fed.data.is_empty();
+                    match self
+                        .feed_guest(layer, &mut fed, |m, store, s| m.call_feed(store, s, &bytes))?
+                    {
+                        Ok(()) => {}
+                        Err(error) if !had_data => return Ok(Err(error)),
                         Err(error) => {
                             layer.deferred = Some(error);
                             return Ok(Ok(fed));
@@ -441,6 +433,20 @@ impl SocketCalls<'_> {
                 }
             }
         }
+    }
+
+    /// A guest call that returns a `fed` (`feed`, `feed-end`, `settle-identity`):
+    /// what it brought is added to `fed`; its failure destroyed the socket in
+    /// the guest, so from then on every call goes there.
+    fn feed_guest(
+        &mut self,
+        layer: &mut RecordLayer,
+        fed: &mut Fed,
+        call: impl FnOnce(GuestTlsSocket<'_>, &mut Store<HostState>, TlsSocket) -> TlsResult<Fed>,
+    ) -> TlsResult<()> {
+        let result = self.guest(layer, call)?;
+        layer.closed |= result.is_err();
+        Ok(result.map(|more| merge(fed, more, layer)))
     }
 }
 

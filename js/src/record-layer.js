@@ -106,11 +106,9 @@ export class TrafficKey {
     if (this.direction !== 'write') return new Uint8Array(0);
     const seq = this.seq++;
     if (this.version === 'tls13') {
-      const inner = Buffer.allocUnsafe(plaintext.length + 1);
-      inner.set(plaintext, 0);
-      inner[plaintext.length] = contentType;
-      const out = Buffer.allocUnsafe(inner.length + TAG_LENGTH);
-      this.#sealInto(out, 0, seq, tls13Header(inner.length + TAG_LENGTH), [inner]);
+      // The inner plaintext: the content, then its type.
+      const out = Buffer.allocUnsafe(plaintext.length + 1 + TAG_LENGTH);
+      this.#sealInto(out, 0, seq, tls13Header(out.length), [plaintext, Buffer.of(contentType)]);
       return out;
     }
     const nonce = this.#nonce(seq);
